@@ -1,0 +1,154 @@
+package io.visionstreams.lifecycle;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.visionstreams.inference.DynamicBatcher;
+import io.visionstreams.inference.InferenceException;
+import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.InferenceRuntimes;
+import io.visionstreams.inference.InferenceSession;
+import io.visionstreams.inference.TensorSpec;
+import io.visionstreams.models.LoadedModel;
+import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.detection.DetectionOptions;
+import io.visionstreams.models.detection.DetectionTranslator;
+import io.visionstreams.models.detection.Detector;
+import io.visionstreams.models.detection.DetectorSpec;
+
+/**
+ * One detector being served in this process: model → runtime session (created once, shared) →
+ * dynamic batcher → {@link Detector}. Closing releases them in reverse order.
+ */
+public final class DetectorDeployment implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorDeployment.class);
+
+    /** How to serve: which model, which runtime, batching and thresholds. */
+    public record Settings(String model, String runtime, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
+                           int batchWorkers, Duration inferenceTimeout, DetectionOptions detection) {
+        public static Settings defaults() {
+            return new Settings(ModelZoo.DEFAULT_DETECTOR, "auto", 0, 8, Duration.ofMillis(5), 1,
+                    Duration.ofSeconds(30), DetectionOptions.defaults());
+        }
+
+        public Settings withModel(String m) {
+            return new Settings(m, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+                    detection);
+        }
+
+        public Settings withRuntime(String r) {
+            return new Settings(model, r, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+                    detection);
+        }
+
+        public Settings withBatching(int maxBatch, Duration delay) {
+            return new Settings(model, runtime, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout, detection);
+        }
+
+        public Settings withIntraOpThreads(int n) {
+            return new Settings(model, runtime, n, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout, detection);
+        }
+
+        public Settings withDetection(DetectionOptions d) {
+            return new Settings(model, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+                    inferenceTimeout, d);
+        }
+    }
+
+    private final LoadedModel model;
+    private final InferenceRuntime runtime;
+    private final InferenceSession session;
+    private final DynamicBatcher batcher;
+    private final Detector detector;
+
+    private DetectorDeployment(LoadedModel model, InferenceRuntime runtime, InferenceSession session,
+                               DynamicBatcher batcher, Detector detector) {
+        this.model = model;
+        this.runtime = runtime;
+        this.session = session;
+        this.batcher = batcher;
+        this.detector = detector;
+    }
+
+    public static DetectorDeployment open(Settings s) throws IOException, InferenceException {
+        LoadedModel model = ModelZoo.resolve(s.model());
+        DetectorSpec spec;
+        try {
+            spec = DetectorSpec.from(model.descriptor());
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
+        }
+        InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
+        InferenceSession session = null;
+        try {
+            session = runtime.open(model.source());
+            checkContract(spec, session);
+            DynamicBatcher batcher = new DynamicBatcher(session, s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers(),
+                    Math.max(64, 4 * s.maxBatchSize()));
+            Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
+            LOG.info("serving detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
+                    model.descriptor().version(), model.location(), runtime.name(), s.maxBatchSize(),
+                    s.maxQueueDelay().toMillis());
+            return new DetectorDeployment(model, runtime, session, batcher, detector);
+        } catch (InferenceException | RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** The descriptor and the ONNX graph must agree: names, ranks, the fixed input size, class count. */
+    static void checkContract(DetectorSpec spec, InferenceSession session) throws InferenceException {
+        Map<String, TensorSpec> in = session.inputs();
+        Map<String, TensorSpec> out = session.outputs();
+        String who = "model " + session.modelName() + ":" + session.modelVersion();
+        TensorSpec input = in.get(spec.inputName());
+        if (input == null) {
+            throw new InferenceException(who + ": descriptor input '" + spec.inputName() + "' is not in the graph (inputs: "
+                    + in.keySet() + ")");
+        }
+        long[] s = input.shape();
+        if (s.length != 4 || (s[1] != 3 && s[1] != -1) || (s[2] != spec.inputHeight() && s[2] != -1)
+                || (s[3] != spec.inputWidth() && s[3] != -1)) {
+            throw new InferenceException(who + ": graph input " + input + " does not match the descriptor's [N,3,"
+                    + spec.inputHeight() + "," + spec.inputWidth() + "]");
+        }
+        for (String name : new String[] {spec.boxesOutput(), spec.scoresOutput()}) {
+            if (!out.containsKey(name)) {
+                throw new InferenceException(who + ": descriptor output '" + name + "' is not in the graph (outputs: "
+                        + out.keySet() + ")");
+            }
+        }
+        long[] scores = out.get(spec.scoresOutput()).shape();
+        if (scores.length != 3 || (scores[2] != -1 && scores[2] != spec.numClasses())) {
+            throw new InferenceException(who + ": scores output " + out.get(spec.scoresOutput()) + " does not have "
+                    + spec.numClasses() + " classes as the descriptor says");
+        }
+    }
+
+    public Detector detector() {
+        return detector;
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public InferenceSession session() {
+        return session;
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
+        session.close();
+        runtime.close();
+    }
+}

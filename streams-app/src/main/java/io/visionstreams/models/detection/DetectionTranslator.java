@@ -1,0 +1,86 @@
+package io.visionstreams.models.detection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.visionstreams.imaging.Image;
+import io.visionstreams.imaging.LetterboxGeometry;
+import io.visionstreams.imaging.Nms;
+import io.visionstreams.imaging.Preprocess;
+import io.visionstreams.imaging.ScoredBox;
+import io.visionstreams.inference.Tensor;
+
+/**
+ * Pre- and post-processing of a detector, as plain functions (no Kafka, no model): image →
+ * input tensor, and output tensors → boxes in original-frame pixels after class-wise NMS.
+ */
+public final class DetectionTranslator {
+
+    private final DetectorSpec spec;
+    private final DetectionOptions options;
+
+    public DetectionTranslator(DetectorSpec spec, DetectionOptions options) {
+        this.spec = spec;
+        this.options = options;
+    }
+
+    public DetectorSpec spec() {
+        return spec;
+    }
+
+    public DetectionOptions options() {
+        return options;
+    }
+
+    /** Geometry that maps this frame into the network input and back. */
+    public LetterboxGeometry geometry(Image image) {
+        if (spec.letterbox()) {
+            return LetterboxGeometry.compute(image.width(), image.height(), spec.inputWidth(), spec.inputHeight());
+        }
+        // stretched input: independent x/y scales are not expressible as a letterbox, so refuse
+        throw new UnsupportedOperationException("detectors without letterbox input are not supported yet");
+    }
+
+    /** One sample's input: [3, H, W] float tensor, normalised as the descriptor says. */
+    public Map<String, Tensor> preprocess(Image image, LetterboxGeometry g) {
+        int h = spec.inputHeight();
+        int w = spec.inputWidth();
+        float[] data = new float[3 * h * w];
+        Preprocess.letterboxToTensor(image, g, spec.padValue(), spec.scale(), spec.mean(), spec.std(), spec.bgr(), data, 0);
+        return Map.of(spec.inputName(), Tensor.ofFloats(new long[] {3, h, w}, data));
+    }
+
+    /**
+     * Decodes one sample's outputs (batch dimension removed): every (anchor, class) above the score
+     * threshold becomes a candidate, mapped back to the source frame, then class-wise NMS.
+     */
+    public List<ScoredBox> postprocess(Tensor boxes, Tensor scores, LetterboxGeometry g) {
+        long anchors = boxes.dim(0);
+        int classes = spec.numClasses();
+        if (boxes.rank() != 2 || boxes.dim(1) != 4) {
+            throw new IllegalArgumentException("boxes output must be [A,4] per sample, got " + boxes);
+        }
+        if (scores.rank() != 2 || scores.dim(0) != anchors || scores.dim(1) != classes) {
+            throw new IllegalArgumentException("scores output must be [" + anchors + "," + classes + "] per sample, got "
+                    + scores + " (does the descriptor's class list match the model?)");
+        }
+        float[] b = boxes.floats();
+        float[] s = scores.floats();
+        float thr = options.scoreThreshold();
+        List<ScoredBox> candidates = new ArrayList<>();
+        for (int a = 0; a < anchors; a++) {
+            int row = a * classes;
+            for (int c = 0; c < classes; c++) {
+                float score = s[row + c];
+                if (score >= thr && score <= 1.0f) {
+                    float[] src = g.toSource(b[a * 4], b[a * 4 + 1], b[a * 4 + 2], b[a * 4 + 3]);
+                    if (src[2] > src[0] && src[3] > src[1]) { // boxes clipped to nothing are not objects
+                        candidates.add(new ScoredBox(c, score, src[0], src[1], src[2], src[3]));
+                    }
+                }
+            }
+        }
+        return Nms.classWise(candidates, thr, options.iouThreshold(), options.maxDetections());
+    }
+}

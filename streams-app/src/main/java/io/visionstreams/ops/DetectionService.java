@@ -1,0 +1,57 @@
+package io.visionstreams.ops;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import io.visionstreams.imaging.ImageLimits;
+import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.topology.DetectionTopology;
+import io.visionstreams.topology.FrameIntake;
+
+/**
+ * The detection topology running against a cluster: a deployment (model, runtime, batcher) and a
+ * Kafka Streams instance. One per process; scale out by starting more with the same application id.
+ */
+public final class DetectionService implements AutoCloseable {
+
+    /** Instance settings beyond the model. */
+    public record Settings(String applicationId, int streamThreads, Path stateDir, int replicationFactor,
+                           int maxFrameBytes, DetectionTopology.Topics topics) {
+    }
+
+    private final DetectorDeployment deployment;
+    private final StreamsRunner runner;
+
+    private DetectionService(DetectorDeployment deployment, StreamsRunner runner) {
+        this.deployment = deployment;
+        this.runner = runner;
+    }
+
+    /** Starts serving; the caller owns the deployment's lifetime through this service. */
+    public static DetectionService start(Properties clientProps, Settings s, DetectorDeployment deployment) {
+        ImageLimits d = ImageLimits.defaults();
+        ImageLimits limits = new ImageLimits(s.maxFrameBytes(), d.maxWidth(), d.maxHeight(), d.maxPixels());
+        var topology = DetectionTopology.build(s.topics(), new FrameIntake(limits), deployment.detector());
+        Properties props = StreamsSettings.build(clientProps, s.applicationId(), s.streamThreads(), s.stateDir(),
+                s.replicationFactor(), s.maxFrameBytes());
+        StreamsRunner runner = new StreamsRunner(s.applicationId(), topology, props).start();
+        return new DetectionService(deployment, runner);
+    }
+
+    public StreamsRunner runner() {
+        return runner;
+    }
+
+    public DetectorDeployment deployment() {
+        return deployment;
+    }
+
+    @Override
+    public void close() {
+        try {
+            runner.close();
+        } finally {
+            deployment.close();
+        }
+    }
+}

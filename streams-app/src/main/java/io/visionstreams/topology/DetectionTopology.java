@@ -1,0 +1,149 @@
+package io.visionstreams.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.visionstreams.imaging.Image;
+import io.visionstreams.imaging.ScoredBox;
+import io.visionstreams.inference.InferenceException;
+import io.visionstreams.models.detection.DetectionResult;
+import io.visionstreams.models.detection.Detector;
+import io.visionstreams.schema.DeadLetter;
+import io.visionstreams.schema.Detection;
+import io.visionstreams.schema.Detections;
+import io.visionstreams.schema.Frame;
+import io.visionstreams.schema.ModelRef;
+import io.visionstreams.schema.SourceRef;
+import io.visionstreams.schema.StageLatency;
+import io.visionstreams.schema.VisionSerdes;
+
+/**
+ * frames → decode → batch → detector → output decoding → class-wise NMS → {@code Detections}.
+ *
+ * <p>Values are consumed as raw bytes and decoded inside the processor, so that a record that is not
+ * valid Avro reaches the dead-letter topic with its original bytes and the reason, instead of
+ * stopping the application or being skipped by a deserialisation handler.
+ */
+public final class DetectionTopology {
+
+    public static final String APPLICATION = "detection";
+    public static final String SOURCE = "frames-source";
+    public static final String PROCESSOR = "detect";
+    public static final String SINK = "detections-sink";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private DetectionTopology() {
+    }
+
+    /** Topic names of this topology. */
+    public record Topics(String frames, String detections, String deadLetter) {
+        public static Topics defaults() {
+            return new Topics(io.visionstreams.ops.Topics.FRAMES, io.visionstreams.ops.Topics.DETECTIONS,
+                    io.visionstreams.ops.Topics.DEAD_LETTER);
+        }
+    }
+
+    public static Topology build(Topics topics, FrameIntake intake, Detector detector) {
+        Topology t = new Topology();
+        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
+        t.addProcessor(PROCESSOR, () -> new DetectProcessor(intake, detector), SOURCE);
+        t.addSink(SINK, topics.detections(), new StringSerializer(), VisionSerdes.detections().serializer(), PROCESSOR);
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
+                PROCESSOR);
+        return t;
+    }
+
+    /** Turns one detection result into the output record. */
+    public static Detections toRecord(Frame frame, DetectionResult r, long decodeMicros, RecordMetadata meta,
+                                      Detector detector) {
+        List<Detection> list = new ArrayList<>(r.boxes().size());
+        for (ScoredBox b : r.boxes()) {
+            list.add(Detection.newBuilder()
+                    .setLabel(detector.translator().spec().label(b.classId()))
+                    .setClassId(b.classId())
+                    .setScore(b.score())
+                    .setX1(b.x1()).setY1(b.y1()).setX2(b.x2()).setY2(b.y2())
+                    .build());
+        }
+        return Detections.newBuilder()
+                .setSource(SourceRef.newBuilder()
+                        .setSourceId(frame.getSourceId())
+                        .setSequence(frame.getSequence())
+                        .setCaptureTimestamp(frame.getCaptureTimestamp())
+                        .setTopic(meta == null ? null : meta.topic())
+                        .setPartition(meta == null ? null : meta.partition())
+                        .setOffset(meta == null ? null : meta.offset())
+                        .build())
+                .setModel(ModelRef.newBuilder().setName(r.modelName()).setVersion(r.modelVersion())
+                        .setRuntime(r.runtimeName()).build())
+                .setLatency(StageLatency.newBuilder()
+                        .setDecodeMicros(decodeMicros).setPreMicros(r.preMicros()).setQueueMicros(r.queueMicros())
+                        .setInferMicros(r.inferMicros()).setPostMicros(r.postMicros()).setBatchSize(r.batchSize())
+                        .build())
+                .setImageWidth(r.imageWidth())
+                .setImageHeight(r.imageHeight())
+                .setDetections(list)
+                .build();
+    }
+
+    static final class DetectProcessor implements Processor<byte[], byte[], Object, Object> {
+        private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
+        private final FrameIntake intake;
+        private final Detector detector;
+        private ProcessorContext<Object, Object> context;
+
+        DetectProcessor(FrameIntake intake, Detector detector) {
+            this.intake = intake;
+            this.detector = detector;
+        }
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            Optional<RecordMetadata> meta = context.recordMetadata();
+            try {
+                long t0 = System.nanoTime();
+                Frame frame = intake.decodeRecord(record.value());
+                Image image = intake.decodeImage(frame);
+                long decodeMicros = (System.nanoTime() - t0) / 1000;
+                // blocks until this record's batch ran: the result is forwarded before process()
+                // returns, so the offset is never committed ahead of the result (exactly-once)
+                DetectionResult r = detector.detect(image);
+                Detections out = toRecord(frame, r, decodeMicros, meta.orElse(null), detector);
+                context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
+                        SINK);
+            } catch (RecordRejectedException e) {
+                deadLetter(record, meta, e.reason(), e.getMessage(), e);
+            } catch (InferenceException e) {
+                LOG.warn("inference failed for {}: {}", meta.map(Object::toString).orElse("record"), e.getMessage());
+                deadLetter(record, meta, RejectReasons.INFERENCE_FAILED, e.getMessage(), e);
+            } catch (RuntimeException e) {
+                LOG.error("unexpected failure processing {}", meta.map(Object::toString).orElse("record"), e);
+                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+            }
+        }
+
+        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
+                                String message, Throwable error) {
+            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
+                    record.key(), record.value(), record.headers());
+            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
+        }
+    }
+}
