@@ -76,6 +76,10 @@ public final class SyntheticCamera implements FrameSource {
             return new Options(width, height, seed, shapes, encoding, q, frames);
         }
 
+        public Options withShapes(int n) {
+            return new Options(width, height, seed, n, encoding, jpegQuality, frames);
+        }
+
         public Options withEncoding(FrameEncoding e) {
             return new Options(width, height, seed, shapes, e, jpegQuality, frames);
         }
