@@ -26,9 +26,8 @@ import java.util.Set;
 /**
  * Small builder for ONNX graphs (IR 8, opset 17), shared by every exporter in the project.
  *
- * <p>Values are referred to by name. Op methods return the name of the value they produce; that
- * name is generated ({@code op_<n>}) unless {@link #named(String)} was called just before, which
- * is how graph outputs get their public names without an extra Identity node.
+ * <p>Values are referred to by name. Op methods return the generated name of the value they
+ * produce ({@code <op>_<n>}); {@link #rename} gives a value its public name for graph outputs.
  *
  * <p>Output is deterministic: no timestamps or random ids, so the same calls give the same bytes
  * (the zoo stores a SHA-256 of the file).
@@ -48,7 +47,6 @@ public final class OnnxGraphBuilder {
     private final Set<String> names = new HashSet<>();
     private String docString = "";
     private String producerVersion = "";
-    private String pendingName;
     private int counter;
 
     public OnnxGraphBuilder(String graphName) {
@@ -114,16 +112,42 @@ public final class OnnxGraphBuilder {
 
     // ---------------------------------------------------------------- generic nodes and attributes
 
-    /** Names the single output of the next op method call (instead of a generated name). */
-    public OnnxGraphBuilder named(String outputName) {
-        this.pendingName = require(outputName, "outputName");
-        return this;
+    /**
+     * Gives a node-produced value a new name (how graph outputs get their public names without an
+     * extra Identity node); consumers already wired to it are rewired. Returns the new name.
+     */
+    public String rename(String value, String newName) {
+        require(newName, "newName");
+        if (!names.contains(value)) {
+            throw new IllegalArgumentException("unknown value '" + value + "'");
+        }
+        boolean produced = false;
+        for (NodeProto.Builder n : graph.getNodeBuilderList()) {
+            for (int i = 0; i < n.getOutputCount(); i++) {
+                if (n.getOutput(i).equals(value)) {
+                    n.setOutput(i, newName);
+                    produced = true;
+                }
+            }
+        }
+        if (!produced) {
+            throw new IllegalArgumentException("'" + value + "' is an input or initialiser, not a node output");
+        }
+        claim(newName);
+        names.remove(value);
+        for (NodeProto.Builder n : graph.getNodeBuilderList()) {
+            for (int i = 0; i < n.getInputCount(); i++) {
+                if (n.getInput(i).equals(value)) {
+                    n.setInput(i, newName);
+                }
+            }
+        }
+        return newName;
     }
 
     /** Adds a node with one output and returns that output's name. Empty input names mean "omitted". */
     public String node(String opType, List<String> inputs, AttributeProto... attributes) {
-        String out = pendingName != null ? pendingName : "op_" + counter;
-        pendingName = null;
+        String out = fresh(opType.toLowerCase());
         node(opType, inputs, List.of(out), attributes);
         return out;
     }
@@ -253,9 +277,6 @@ public final class OnnxGraphBuilder {
     // ---------------------------------------------------------------- output
 
     public ModelProto build() {
-        if (pendingName != null) {
-            throw new IllegalStateException("named(\"" + pendingName + "\") was not followed by an op");
-        }
         if (graph.getOutputCount() == 0) {
             throw new IllegalStateException("graph '" + graphName + "' has no outputs");
         }
