@@ -1,0 +1,225 @@
+package io.visionstreams.models;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * model.json: what a consumer needs to run a zoo model without reading its code — the ONNX file and
+ * its hash, how to preprocess the input, which output is which, and how to decode them.
+ *
+ * <p>Unknown JSON fields are rejected (a typo must not silently fall back to a default); adding a
+ * field is a code change in every reader, which is intended.
+ */
+@JsonPropertyOrder({"name", "version", "task", "onnx", "sha256", "input", "outputs", "decoder", "camStride",
+        "classes", "trained"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelDescriptor(String name, String version, String task, String onnx, String sha256, Input input,
+                              Outputs outputs, String decoder, Integer camStride, List<String> classes,
+                              Boolean trained) {
+
+    public static final String FILE_NAME = "model.json";
+    public static final String TASK_DETECTION = "detection";
+    public static final String DECODER_V1 = "vision-streams-v1";
+    public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Network input tensor and the preprocessing that produces it: (pixel * scale - mean) / std. */
+    @JsonPropertyOrder({"name", "layout", "width", "height", "colorOrder", "scale", "mean", "std", "letterbox",
+            "padValue"})
+    public record Input(String name, String layout, int width, int height, String colorOrder, double scale,
+                        List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
+    }
+
+    /** Graph output names by role; cams and classLogits are optional. */
+    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Outputs(String boxes, String scores, String cams, String classLogits) {
+    }
+
+    // ---------------------------------------------------------------- I/O
+
+    /** Reads and validates; errors name the file and every problem found. */
+    public static ModelDescriptor read(Path file) throws IOException {
+        ModelDescriptor d;
+        try {
+            d = JSON.readValue(file.toFile(), ModelDescriptor.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not a valid model descriptor: " + e.getOriginalMessage(), e);
+        }
+        if (d == null) {
+            throw new IOException(file + ": empty model descriptor");
+        }
+        try {
+            d.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return d;
+    }
+
+    public static ModelDescriptor parse(String json) throws IOException {
+        ModelDescriptor d = JSON.readValue(json, ModelDescriptor.class);
+        d.validate();
+        return d;
+    }
+
+    /** Validates, then writes pretty-printed JSON with a trailing newline (stable bytes for the zoo). */
+    public void write(Path file) throws IOException {
+        validate();
+        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** All problems found, empty when valid. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        present(p, "name", name);
+        present(p, "version", version);
+        if (present(p, "task", task) && !KNOWN_TASKS.contains(task)) {
+            p.add("task '" + task + "' is not one of " + KNOWN_TASKS);
+        }
+        if (present(p, "onnx", onnx) && (onnx.contains("/") || onnx.contains("\\") || !onnx.endsWith(".onnx"))) {
+            p.add("onnx '" + onnx + "' must be a plain file name ending in .onnx (it lives beside model.json)");
+        }
+        if (present(p, "sha256", sha256) && !sha256.matches("[0-9a-f]{64}")) {
+            p.add("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'");
+        }
+        if (input == null) {
+            p.add("input is missing");
+        } else {
+            checkInput(p, input);
+        }
+        if (classes == null || classes.isEmpty()) {
+            p.add("classes must list at least one class");
+        } else {
+            Set<String> seen = new HashSet<>();
+            for (String c : classes) {
+                if (c == null || c.isBlank()) {
+                    p.add("classes must not contain blank names");
+                } else if (!seen.add(c)) {
+                    p.add("class '" + c + "' is listed twice");
+                }
+            }
+        }
+        if (trained == null) {
+            p.add("trained is missing (true, or false for a stub)");
+        }
+        if (TASK_DETECTION.equals(task)) {
+            if (outputs == null) {
+                p.add("outputs is missing (detection needs boxes and scores)");
+            } else {
+                present(p, "outputs.boxes", outputs.boxes());
+                present(p, "outputs.scores", outputs.scores());
+            }
+            if (!DECODER_V1.equals(decoder)) {
+                p.add("decoder '" + decoder + "' is not supported for detection (expected '" + DECODER_V1 + "')");
+            }
+            if (outputs != null && outputs.cams() != null && (camStride == null || camStride <= 0)) {
+                p.add("camStride must be a positive integer when outputs.cams is set");
+            }
+        }
+        if (camStride != null && input != null && camStride > 0
+                && (input.width() % camStride != 0 || input.height() % camStride != 0)) {
+            p.add("camStride " + camStride + " does not divide the input size " + input.width() + "x" + input.height());
+        }
+        return p;
+    }
+
+    /** Throws IllegalArgumentException listing every problem. */
+    public ModelDescriptor validate() {
+        List<String> p = problems();
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException("invalid model descriptor '" + name + "': " + String.join("; ", p));
+        }
+        return this;
+    }
+
+    private static void checkInput(List<String> p, Input in) {
+        present(p, "input.name", in.name());
+        if (!"NCHW".equals(in.layout()) && !"NHWC".equals(in.layout())) {
+            p.add("input.layout must be NCHW or NHWC, got '" + in.layout() + "'");
+        }
+        if (in.width() <= 0 || in.height() <= 0) {
+            p.add("input.width and input.height must be positive, got " + in.width() + "x" + in.height());
+        }
+        if (!"RGB".equals(in.colorOrder()) && !"BGR".equals(in.colorOrder())) {
+            p.add("input.colorOrder must be RGB or BGR, got '" + in.colorOrder() + "'");
+        }
+        if (!(in.scale() > 0) || Double.isInfinite(in.scale())) {
+            p.add("input.scale must be a positive number, got " + in.scale());
+        }
+        perChannel(p, "input.mean", in.mean(), false);
+        perChannel(p, "input.std", in.std(), true);
+        if (in.padValue() < 0 || in.padValue() > 255) {
+            p.add("input.padValue must be within 0..255, got " + in.padValue());
+        }
+    }
+
+    private static void perChannel(List<String> p, String field, List<Double> v, boolean positive) {
+        if (v == null || v.size() != 3) {
+            p.add(field + " must have 3 values (one per channel), got " + v);
+        } else if (v.stream().anyMatch(x -> x == null || x.isNaN() || x.isInfinite() || (positive && x <= 0))) {
+            p.add(field + " values must be finite" + (positive ? " and positive" : "") + ", got " + v);
+        }
+    }
+
+    /** Adds a problem when blank; returns true when the value is present. */
+    private static boolean present(List<String> p, String field, String value) {
+        if (value == null || value.isBlank()) {
+            p.add(field + " is missing");
+            return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- integrity
+
+    /** Checks that the ONNX file beside {@code descriptorFile} exists and matches sha256. */
+    public void verifyOnnx(Path descriptorFile) throws IOException {
+        Path onnxFile = descriptorFile.toAbsolutePath().resolveSibling(onnx);
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new IOException(onnxFile + ": ONNX file named by " + descriptorFile + " does not exist");
+        }
+        String actual = sha256Hex(Files.readAllBytes(onnxFile));
+        if (!actual.equals(sha256)) {
+            throw new IOException(onnxFile + ": SHA-256 " + actual + " does not match model.json (" + sha256 + ")");
+        }
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}
