@@ -1,5 +1,6 @@
 package io.visionstreams.models;
 
+import io.visionstreams.schema.ModelDescriptor;
 import io.visionstreams.models.detection.StubDetector;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.visionstreams.models;
 
+import io.visionstreams.schema.ModelDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,15 +1,50 @@
 package io.visionstreams.cli;
 
+import java.util.List;
+import java.util.concurrent.Callable;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code vision-streams} launcher. */
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {DetectCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
+    /** Commands that need the embedded broker; a production build (-Dproduction) leaves them out. */
+    static final List<String> EMBEDDED_COMMANDS = List.of("io.visionstreams.cli.DemoCommand", "io.visionstreams.cli.BenchCommand");
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new VisionStreamsCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VisionStreamsCli());
+        for (String className : EMBEDDED_COMMANDS) {
+            try {
+                cl.addSubcommand(Class.forName(className).getDeclaredConstructor().newInstance());
+            } catch (ReflectiveOperationException | LinkageError e) {
+                String name = className.substring(className.lastIndexOf('.') + 1).replace("Command", "").toLowerCase();
+                cl.addSubcommand(name, new Unavailable(name));
+            }
+        }
+        return cl;
+    }
+
+    @Command(description = "Not in this build (it was built without the embedded broker, -Dproduction).")
+    static final class Unavailable implements Callable<Integer> {
+        private final String name;
+
+        Unavailable(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            System.err.println("'" + name + "' needs the embedded Kafka broker, which this build leaves out "
+                    + "(built with -Dproduction). Use 'run --config FILE' against a cluster.");
+            return 2;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.visionstreams.models;
+package io.visionstreams.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
