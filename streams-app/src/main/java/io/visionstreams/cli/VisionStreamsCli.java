@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code vision-streams} launcher. */
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ProduceCommand.class, ConsumeCommand.class})
 public final class VisionStreamsCli {
 
     public static void main(String[] args) {
