@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code vision-streams} launcher. */
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
-        subcommands = {DetectCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, RunCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
     /** Commands that need the embedded broker; a production build (-Dproduction) leaves them out. */

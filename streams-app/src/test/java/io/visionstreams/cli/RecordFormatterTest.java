@@ -1,0 +1,104 @@
+package io.visionstreams.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.SchemaNormalization;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.visionstreams.schema.DeadLetter;
+import io.visionstreams.schema.Detection;
+import io.visionstreams.schema.Detections;
+import io.visionstreams.schema.Frame;
+import io.visionstreams.schema.FrameEncoding;
+import io.visionstreams.schema.ModelRef;
+import io.visionstreams.schema.SourceRef;
+import io.visionstreams.schema.StageLatency;
+import io.visionstreams.schema.VisionSerdes;
+
+class RecordFormatterTest {
+
+    private final RecordFormatter fmt = new RecordFormatter();
+
+    static Frame frame() {
+        return Frame.newBuilder().setSourceId("cam-1").setSequence(42).setCaptureTimestamp(Instant.ofEpochMilli(1000))
+                .setEncoding(FrameEncoding.PNG).setWidth(8).setHeight(6).setData(ByteBuffer.wrap(new byte[77]))
+                .setMetadata(Map.of()).build();
+    }
+
+    static Detections detections() {
+        Detection a = Detection.newBuilder().setLabel("circle").setClassId(0).setScore(0.5f)
+                .setX1(1).setY1(2).setX2(3).setY2(4).build();
+        Detection b = Detection.newBuilder().setLabel("triangle").setClassId(2).setScore(0.9f)
+                .setX1(10).setY1(20).setX2(30).setY2(40).build();
+        return Detections.newBuilder()
+                .setSource(SourceRef.newBuilder().setSourceId("cam-1").setSequence(42)
+                        .setCaptureTimestamp(Instant.ofEpochMilli(1000)).build())
+                .setModel(ModelRef.newBuilder().setName("shapes").setVersion("3").build())
+                .setLatency(StageLatency.newBuilder().setInferMicros(2500).setBatchSize(4).build())
+                .setImageWidth(8).setImageHeight(6).setDetections(List.of(a, b)).build();
+    }
+
+    @Test
+    void fingerprintIsReadFromTheSingleObjectHeader() {
+        byte[] v = VisionSerdes.frame().encode(frame());
+        assertEquals(SchemaNormalization.parsingFingerprint64(Frame.getClassSchema()), RecordFormatter.fingerprint(v));
+        assertNull(RecordFormatter.fingerprint(new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void recognisesEachTypeByFingerprint() {
+        assertEquals(Frame.class, fmt.decode(VisionSerdes.frame().encode(frame())).type());
+        assertEquals(Detections.class, fmt.decode(VisionSerdes.detections().encode(detections())).type());
+        String line = fmt.formatLine("frames", 0, 5, "cam-1", VisionSerdes.frame().encode(frame()));
+        assertEquals("frames/0@5 Frame cam-1 #42 PNG 8x6 77 B at 1970-01-01T00:00:01Z", line);
+    }
+
+    @Test
+    void detectionsLineListsTopLabelsByScoreModelAndLatency() {
+        String line = fmt.formatLine("detections", 1, 9, "cam-1", VisionSerdes.detections().encode(detections()));
+        assertTrue(line.startsWith("detections/1@9 Detections cam-1 #42 model shapes:3 2 object(s): triangle 0.90 [10,20,30,40]; circle 0.50"), line);
+        assertTrue(line.contains("infer 2.5ms") && line.contains("batch 4"), line);
+    }
+
+    @Test
+    void deadLetterLineHasReasonOriginAndSize() {
+        DeadLetter dl = DeadLetter.newBuilder().setReason("UNDECODABLE_IMAGE").setMessage("bad jpeg")
+                .setApplication("detector").setSourceTopic("frames").setSourcePartition(2).setSourceOffset(17)
+                .setSourceTimestamp(0).setFailedAt(Instant.EPOCH).setOriginalValue(ByteBuffer.wrap(new byte[12]))
+                .setHeaders(Map.of()).build();
+        String line = fmt.formatLine("dead-letter", 0, 0, null, VisionSerdes.deadLetter().encode(dl));
+        assertTrue(line.contains("DeadLetter UNDECODABLE_IMAGE: bad jpeg (from frames/2@17 by detector, original 12 B)"), line);
+    }
+
+    @Test
+    void unknownFingerprintAndGarbageAreReportedNotThrown() {
+        byte[] v = VisionSerdes.frame().encode(frame());
+        v[5] ^= 0x55; // corrupt the fingerprint
+        assertTrue(fmt.formatLine("t", 0, 0, null, v).contains("unknown schema fingerprint"));
+        assertTrue(fmt.formatLine("t", 0, 0, null, "hello".getBytes()).contains("not Avro single-object encoded"));
+        byte[] truncated = java.util.Arrays.copyOf(VisionSerdes.frame().encode(frame()), 14);
+        assertTrue(fmt.formatLine("t", 0, 0, null, truncated).contains("UNDECODABLE Frame"));
+    }
+
+    @Test
+    void jsonHasTypeFieldsAndBytesAsSizes() throws Exception {
+        JsonNode j = new ObjectMapper().readTree(fmt.formatJson("frames", 0, 3, "cam-1", VisionSerdes.frame().encode(frame())));
+        assertEquals("Frame", j.get("type").asText());
+        assertEquals(42, j.at("/value/sequence").asLong());
+        assertEquals("PNG", j.at("/value/encoding").asText());
+        assertEquals(77, j.at("/value/data/bytes").asInt());
+        assertEquals("1970-01-01T00:00:01Z", j.at("/value/captureTimestamp").asText());
+        JsonNode d = new ObjectMapper().readTree(fmt.formatJson("detections", 0, 3, null, VisionSerdes.detections().encode(detections())));
+        assertEquals("triangle", d.at("/value/detections/1/label").asText());
+    }
+}
