@@ -3,7 +3,6 @@ package io.visionstreams.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -218,9 +217,8 @@ public final class DemoCommand implements Callable<Integer> {
         void printLine(long startNanos, TopicTail tail, DetectionTopology.Topics t) {
             long r = tail.count(t.detections());
             double secs = (System.nanoTime() - startNanos) / 1e9;
-            System.out.printf("[%5.1fs] produced %5d | detections %5d (+%d/s) | dead-letter %3d | latency p50 %.0f ms | batch %.2f | %s%n",
-                    secs, produced.get(), r, r - lastResults, tail.count(t.deadLetter()), percentile(50), meanBatch(),
-                    Instant.now());
+            System.out.printf("[%5.1fs] produced %5d | detections %5d (+%d/s) | dead-letter %3d | latency p50 %.0f ms | batch %.2f%n",
+                    secs, produced.get(), r, r - lastResults, tail.count(t.deadLetter()), percentile(50), meanBatch());
             lastResults = r;
         }
     }
