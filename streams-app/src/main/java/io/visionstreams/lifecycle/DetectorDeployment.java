@@ -65,6 +65,7 @@ public final class DetectorDeployment implements AutoCloseable {
     private final InferenceSession session;
     private final DynamicBatcher batcher;
     private final Detector detector;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DetectorDeployment(LoadedModel model, InferenceRuntime runtime, InferenceSession session,
                                DynamicBatcher batcher, Detector detector) {
@@ -145,8 +146,12 @@ public final class DetectorDeployment implements AutoCloseable {
         return session;
     }
 
+    /** Idempotent: a second close does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         batcher.close();
         session.close();
         runtime.close();

@@ -21,6 +21,7 @@ public final class DetectionService implements AutoCloseable {
 
     private final DetectorDeployment deployment;
     private final StreamsRunner runner;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DetectionService(DetectorDeployment deployment, StreamsRunner runner) {
         this.deployment = deployment;
@@ -46,8 +47,12 @@ public final class DetectionService implements AutoCloseable {
         return deployment;
     }
 
+    /** Stops the streams instance (leaving the group), then the model. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             runner.close();
         } finally {
