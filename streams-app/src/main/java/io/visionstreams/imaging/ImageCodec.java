@@ -55,6 +55,27 @@ public final class ImageCodec {
     }
 
     /** Sniffs JPEG/PNG magic bytes; UNKNOWN otherwise. */
+    /** Encoding and pixel size read from a JPEG or PNG header, without decoding the image. */
+    public record HeaderInfo(FrameEncoding encoding, int width, int height) {
+    }
+
+    /**
+     * Reads encoding and size from the first bytes (no pixel decode): what a producer needs to fill in
+     * a Frame without paying for a decode. Same strict header walk the decoder uses.
+     *
+     * @throws ImageDecodeException when the bytes are neither JPEG nor PNG, or the header is broken
+     */
+    public static HeaderInfo header(byte[] data) throws ImageDecodeException {
+        FrameEncoding enc = sniff(data);
+        int[] wh = switch (enc) {
+            case JPEG -> jpegHeaderSize(data);
+            case PNG -> pngHeader(data);
+            default -> throw new ImageDecodeException(Reason.UNKNOWN_ENCODING,
+                    "neither JPEG nor PNG: first bytes " + hexPrefix(data, 0, 8));
+        };
+        return new HeaderInfo(enc, wh[0], wh[1]);
+    }
+
     public static FrameEncoding sniff(byte[] data) {
         if (data == null) {
             return FrameEncoding.UNKNOWN;

@@ -13,7 +13,8 @@ import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
-import io.visionstreams.schema.FrameEncoding;
+import io.visionstreams.imaging.ImageCodec;
+import io.visionstreams.imaging.ImageDecodeException;
 
 /**
  * JPEG/PNG files sent as their original bytes. Paths may be files or folders; folder contents are
@@ -87,9 +88,11 @@ public final class ImageFileSource implements FrameSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p, e);
         }
-        ImageHeaders.Info info = ImageHeaders.read(data);
-        if (info.encoding() == FrameEncoding.UNKNOWN) {
-            throw new IllegalArgumentException(p + " is neither JPEG nor PNG (unrecognised magic bytes)");
+        ImageCodec.HeaderInfo info;
+        try {
+            info = ImageCodec.header(data);
+        } catch (ImageDecodeException e) {
+            throw new IllegalArgumentException(p + ": not a usable JPEG or PNG: " + e.getMessage(), e);
         }
         return new EncodedFrame(p.getFileName().toString(), info.encoding(), info.width(), info.height(), data,
                 Map.of("file", p.getFileName().toString()));

@@ -1,5 +1,7 @@
 package io.visionstreams.ingest;
 
+import io.visionstreams.imaging.ImageCodec;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,11 +112,11 @@ class ImageFileSourceTest {
     }
 
     @Test
-    void headerOfSharedImagesMatchesImageIo() throws IOException {
+    void headerOfSharedImagesMatchesImageIo() throws Exception {
         Path img = TestData.sharedFile("images/baboon.jpg");
         byte[] data = Files.readAllBytes(img);
         BufferedImage decoded = ImageIO.read(img.toFile());
-        ImageHeaders.Info info = ImageHeaders.read(data);
+        ImageCodec.HeaderInfo info = ImageCodec.header(data);
         assertEquals(FrameEncoding.JPEG, info.encoding());
         assertEquals(decoded.getWidth(), info.width());
         assertEquals(decoded.getHeight(), info.height());

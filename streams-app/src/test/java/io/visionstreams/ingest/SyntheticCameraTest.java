@@ -1,5 +1,7 @@
 package io.visionstreams.ingest;
 
+import io.visionstreams.imaging.ImageCodec;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,12 +88,12 @@ class SyntheticCameraTest {
     }
 
     @Test
-    void encodesJpegOrPngWithHeaderMatchingSize() {
+    void encodesJpegOrPngWithHeaderMatchingSize() throws Exception {
         EncodedFrame jpeg = new SyntheticCamera(SMALL).frame(0);
-        assertEquals(FrameEncoding.JPEG, ImageHeaders.read(jpeg.data()).encoding());
-        assertEquals(160, ImageHeaders.read(jpeg.data()).width());
+        assertEquals(FrameEncoding.JPEG, ImageCodec.header(jpeg.data()).encoding());
+        assertEquals(160, ImageCodec.header(jpeg.data()).width());
         EncodedFrame png = new SyntheticCamera(SMALL.withEncoding(FrameEncoding.PNG)).frame(0);
-        ImageHeaders.Info info = ImageHeaders.read(png.data());
+        ImageCodec.HeaderInfo info = ImageCodec.header(png.data());
         assertEquals(FrameEncoding.PNG, info.encoding());
         assertEquals(120, info.height());
     }

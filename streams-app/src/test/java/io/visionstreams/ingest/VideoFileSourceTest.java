@@ -1,5 +1,7 @@
 package io.visionstreams.ingest;
 
+import io.visionstreams.imaging.ImageCodec;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +25,7 @@ class VideoFileSourceTest {
                 assertEquals(768, f.width());
                 assertEquals(576, f.height());
                 // what the producer sends must agree with what the bytes say
-                ImageHeaders.Info info = ImageHeaders.read(f.data());
+                ImageCodec.HeaderInfo info = ImageCodec.header(f.data());
                 assertEquals(FrameEncoding.JPEG, info.encoding());
                 assertEquals(768, info.width());
                 assertEquals(576, info.height());
