@@ -24,6 +24,7 @@ import io.visionstreams.inference.InferenceException;
 import io.visionstreams.ingest.EncodedFrame;
 import io.visionstreams.ingest.SyntheticCamera;
 import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.detection.DetectionOptions;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.schema.ModelDescriptor;
 
@@ -66,6 +67,27 @@ class DetectorDeploymentTest {
             assertTrue(b.score() >= 0.25f && b.score() <= 1f, b.toString());
             assertTrue(0 <= b.x1() && b.x1() < b.x2() && b.x2() <= 640, b.toString());
             assertTrue(0 <= b.y1() && b.y1() < b.y2() && b.y2() <= 480, b.toString());
+        }
+    }
+
+    @Test
+    void boxesFromTheRealModelAreMappedIntoTheFrame() throws Exception {
+        // the untrained stub scores below the default threshold; at 0 every anchor competes, so NMS and the
+        // letterbox mapping run on real model output
+        DetectionOptions all = new DetectionOptions(0f, 0.5f, 30);
+        try (DetectorDeployment d = DetectorDeployment.open(DetectorDeployment.Settings.defaults().withDetection(all))) {
+            EncodedFrame f = new SyntheticCamera(480, 640, 4L).frame(2); // portrait: padding left and right
+            Image img = ImageCodec.decodeRgb(f.encoding(), f.data(), f.width(), f.height(), ImageLimits.defaults());
+            List<ScoredBox> boxes = d.detector().detect(img).boxes();
+            assertEquals(30, boxes.size(), "2100 anchors x 3 classes leave more than 30 after NMS");
+            for (int i = 0; i < boxes.size(); i++) {
+                ScoredBox b = boxes.get(i);
+                assertTrue(0 <= b.x1() && b.x1() < b.x2() && b.x2() <= 480, b.toString());
+                assertTrue(0 <= b.y1() && b.y1() < b.y2() && b.y2() <= 640, b.toString());
+                if (i > 0) {
+                    assertTrue(boxes.get(i - 1).score() >= b.score(), "sorted by score");
+                }
+            }
         }
     }
 
