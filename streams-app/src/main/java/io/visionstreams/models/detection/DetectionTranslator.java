@@ -56,11 +56,12 @@ public final class DetectionTranslator {
      * threshold becomes a candidate, mapped back to the source frame, then class-wise NMS.
      */
     public List<ScoredBox> postprocess(Tensor boxes, Tensor scores, LetterboxGeometry g) {
-        long anchors = boxes.dim(0);
-        int classes = spec.numClasses();
+        // check the rank before reading any dimension: a scalar output must be a contract error, not an index error
         if (boxes.rank() != 2 || boxes.dim(1) != 4) {
             throw new IllegalArgumentException("boxes output must be [A,4] per sample, got " + boxes);
         }
+        long anchors = boxes.dim(0);
+        int classes = spec.numClasses();
         if (scores.rank() != 2 || scores.dim(0) != anchors || scores.dim(1) != classes) {
             throw new IllegalArgumentException("scores output must be [" + anchors + "," + classes + "] per sample, got "
                     + scores + " (does the descriptor's class list match the model?)");
