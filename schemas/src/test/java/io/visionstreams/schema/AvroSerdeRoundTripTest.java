@@ -99,6 +99,17 @@ class AvroSerdeRoundTripTest {
     }
 
     @Test
+    void largeFrameRoundTrips() {
+        // the length checks of the decoder must not reject big legitimate values (8 MiB of pixels)
+        Frame big = TestRecords.frame("cam-4k", 1);
+        big.setEncoding(FrameEncoding.RAW_RGB8);
+        big.setWidth(2048);
+        big.setHeight(1365);
+        big.setData(TestRecords.bytes(2048 * 1365 * 3, 11));
+        assertEquals(big, VisionSerdes.frame().decode(VisionSerdes.frame().encode(big)));
+    }
+
+    @Test
     void encodingIsDeterministic() {
         byte[] a = VisionSerdes.modelRelease().encode(TestRecords.modelRelease());
         byte[] b = VisionSerdes.modelRelease().encode(TestRecords.modelRelease());
