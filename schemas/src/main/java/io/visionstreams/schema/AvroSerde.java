@@ -2,13 +2,19 @@ package io.visionstreams.schema;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,12 +26,25 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code C3 01} + the writer schema's CRC-64-AVRO fingerprint (8 bytes, little endian) + the
  * binary body. No registry is needed; the reader resolves the fingerprint in a {@link SchemaStore}
  * that holds every version this build knows. Null maps to null so tombstones pass through.
+ *
+ * <p>Decoding treats the bytes as untrusted: it is done here rather than by Avro's
+ * {@code BinaryMessageDecoder} so that lengths and counts are checked against the message size
+ * ({@link BoundedDecoder}) and trailing bytes are rejected. Every failure is a Kafka
+ * {@link SerializationException}; a corrupt record can neither exhaust the heap nor hang.
  */
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
+    static final int HEADER_SIZE = 10;
+    private static final byte MAGIC_0 = (byte) 0xC3;
+    private static final byte MAGIC_1 = (byte) 0x01;
+
     private final Class<T> type;
+    private final Schema schema;
+    private final SpecificData model;
+    private final SchemaStore store;
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    /** One resolving reader per writer fingerprint seen; readers are safe to share between threads. */
+    private final Map<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
     public AvroSerde(Class<T> type) {
         this(type, VisionSchemas.store());
@@ -33,11 +52,11 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T>, 
 
     public AvroSerde(Class<T> type, SchemaStore store) {
         this.type = type;
-        Schema schema = SpecificData.get().getSchema(type);
+        this.schema = SpecificData.get().getSchema(type);
         // getForClass (not getForSchema) so the reader builds instances of exactly this class
-        SpecificData model = SpecificData.getForClass(type);
+        this.model = SpecificData.getForClass(type);
+        this.store = store;
         this.encoder = new BinaryMessageEncoder<>(model, schema);
-        this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     }
 
     public Class<T> type() {
@@ -66,13 +85,40 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T>, 
             return null;
         }
         try {
-            return decoder.decode(data);
+            return read(data);
         } catch (IOException | RuntimeException e) {
-            // MissingSchemaException, BadHeaderException, EOF on truncated bodies, and the
-            // arbitrary runtime errors a corrupt body can cause (negative lengths, bad unions)
+            // MissingSchemaException, BadHeaderException, EOF on truncated bodies, corrupt lengths,
+            // and the arbitrary runtime errors a corrupt body can cause (bad unions, enum indexes)
             throw new SerializationException("cannot decode " + type.getSimpleName()
                     + (topic == null ? "" : " from topic " + topic) + ": " + describe(e), e);
         }
+    }
+
+    private T read(byte[] data) throws IOException {
+        if (data.length < HEADER_SIZE || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
+            throw new BadHeaderException("not Avro single-object encoding (" + data.length
+                    + " bytes; expected C3 01 and an 8-byte schema fingerprint first)");
+        }
+        long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        DatumReader<T> reader = readers.computeIfAbsent(fingerprint, this::readerFor);
+        if (reader == null) {
+            throw new MissingSchemaException(String.format("unknown writer schema fingerprint %016x: the writer"
+                    + " used a %s schema this build does not have (add it to history/ or upgrade the reader)",
+                    fingerprint, type.getSimpleName()));
+        }
+        BoundedDecoder in = new BoundedDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE);
+        T value = reader.read(null, in);
+        if (in.remaining() > 0) {
+            // single-object encoding holds exactly one datum: extra bytes mean a corrupt record
+            throw new IOException(in.remaining() + " trailing bytes after the " + type.getSimpleName() + " record");
+        }
+        return value;
+    }
+
+    /** The reader from the writer schema with this fingerprint to our class, or null if unknown. */
+    private DatumReader<T> readerFor(long fingerprint) {
+        Schema writer = store.findByFingerprint(fingerprint);
+        return writer == null ? null : new SpecificDatumReader<>(writer, schema, model);
     }
 
     /** Decodes or throws; same as {@link #deserialize(String, byte[])} without a topic. */

@@ -43,13 +43,21 @@ public final class VisionSchemas {
 
     /** Historical schemas shipped with this build, parsed. */
     public static List<Schema> historicalSchemas() {
+        return loadHistory("history/");
+    }
+
+    /**
+     * Parses every file listed in {@code dir + "index.txt"} (a classpath folder relative to this
+     * package). Package-private so tests can load a history of their own.
+     */
+    static List<Schema> loadHistory(String dir) {
         List<Schema> out = new ArrayList<>();
-        for (String file : historyIndex()) {
-            try (InputStream in = resource("history/" + file)) {
+        for (String file : historyIndex(dir)) {
+            try (InputStream in = resource(dir + file)) {
                 // each file is parsed alone, with the shared named types it needs inlined
                 out.add(new Schema.Parser().parse(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read historical schema " + file, e);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read historical schema " + dir + file + ": " + e.getMessage(), e);
             }
         }
         return out;
@@ -68,9 +76,9 @@ public final class VisionSchemas {
         return store;
     }
 
-    private static List<String> historyIndex() {
+    private static List<String> historyIndex(String dir) {
         List<String> files = new ArrayList<>();
-        try (InputStream in = resource("history/index.txt");
+        try (InputStream in = resource(dir + "index.txt");
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 line = line.strip();
