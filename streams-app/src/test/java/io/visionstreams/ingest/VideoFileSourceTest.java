@@ -15,7 +15,7 @@ import io.visionstreams.schema.FrameEncoding;
 class VideoFileSourceTest {
 
     @Test
-    void firstFramesOfVtestAreJpegs768x576() {
+    void firstFramesOfVtestAreJpegs768x576() throws Exception {
         Path video = TestData.sharedFile("video/vtest.avi");
         try (VideoFileSource src = new VideoFileSource(video, 80, 2, false)) {
             for (int i = 0; i < 5; i++) {
