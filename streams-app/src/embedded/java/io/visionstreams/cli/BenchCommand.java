@@ -57,10 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "detection", description = "What to benchmark: detection.")
     String what;
 
-    @Option(names = "--frames", defaultValue = "300", description = "Measured frames (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "600", description = "Measured frames (default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--warmup", defaultValue = "40", description = "Warm-up frames before each measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up frames before each measurement (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--width", defaultValue = "640") int width;
@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stream-threads", defaultValue = "8",
             description = "Stream threads; bounds the batch the batcher can form (default: ${DEFAULT-VALUE}).")
     int streamThreads;
+
+    @Option(names = "--streams-property", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka Streams/client property for the end-to-end run, e.g. commit.interval.ms=500 (repeatable).")
+    Map<String, String> streamsProperties = new HashMap<>();
 
     @Mixin
     ServingOptions serving;
@@ -188,6 +192,9 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(maxFrameBytes), false)) {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            Properties streamsClient = new Properties();
+            streamsClient.putAll(client);
+            streamsClient.putAll(streamsProperties);
             try (Admin admin = Admin.create(client)) {
                 TopicAdmin.ensureTopics(admin, List.of(new TopicAdmin.TopicSpec(topics.frames(), partitions, false),
                         new TopicAdmin.TopicSpec(topics.detections(), partitions, false),
@@ -196,14 +203,18 @@ public final class BenchCommand implements Callable<Integer> {
             AvroSerde<Detections> serde = VisionSerdes.detections();
             Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
             Map<Long, Integer> batchOf = new ConcurrentHashMap<>();
+            Map<Long, long[]> stagesOf = new ConcurrentHashMap<>();
             DetectionService.Settings s = new DetectionService.Settings("vision-streams-bench", streamThreads, stateDir, 1,
                     maxFrameBytes, topics);
-            try (DetectionService service = DetectionService.start(client, s, DetectorDeployment.open(serving.settings()));
+            try (DetectionService service = DetectionService.start(streamsClient, s, DetectorDeployment.open(serving.settings()));
                  TopicTail tail = new TopicTail(client, maxFrameBytes, List.of(topics.detections(), topics.deadLetter()), r -> {
                      if (r.topic().equals(topics.detections())) {
                          Detections d = serde.decode(r.value());
                          receivedAt.put(d.getSource().getSequence(), System.nanoTime());
                          batchOf.put(d.getSource().getSequence(), d.getLatency().getBatchSize());
+                         var l = d.getLatency();
+                         stagesOf.put(d.getSource().getSequence(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
+                                 l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()});
                      }
                  });
                  KafkaProducer<String, Frame> producer = new KafkaProducer<>(KafkaClientConfig.producer(client, maxFrameBytes),
@@ -231,6 +242,17 @@ public final class BenchCommand implements Callable<Integer> {
                     batchSum += batchOf.get(seq);
                 }
                 double secs = (last - start) / 1e9;
+                double[] stage = new double[5];
+                for (long seq = warmup; seq < jpegs.size(); seq++) {
+                    long[] st = stagesOf.get(seq);
+                    for (int k = 0; k < 5; k++) {
+                        stage[k] += st[k] / 1e3 / frames;
+                    }
+                }
+                // per-record stage times inside the stream thread; the rest of a record's life is Kafka
+                System.out.printf("end to end, mean per record in the stream thread: decode %.1f ms, pre %.1f ms, "
+                        + "queue %.1f ms, infer (whole batch) %.1f ms, post %.1f ms%n", stage[0], stage[1], stage[2],
+                        stage[3], stage[4]);
                 return new Result(frames / secs, pct(lat, 50), pct(lat, 99), batchSum / frames);
             }
         } finally {
