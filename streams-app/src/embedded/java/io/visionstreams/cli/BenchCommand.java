@@ -34,6 +34,7 @@ import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.EmbeddedKafkaCluster;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.TopicAdmin;
+import io.visionstreams.ops.TempDirs;
 import io.visionstreams.ops.TopicTail;
 import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.Detections;
@@ -196,9 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
             streamsClient.putAll(client);
             streamsClient.putAll(streamsProperties);
             try (Admin admin = Admin.create(client)) {
-                TopicAdmin.ensureTopics(admin, List.of(new TopicAdmin.TopicSpec(topics.frames(), partitions, false),
-                        new TopicAdmin.TopicSpec(topics.detections(), partitions, false),
-                        new TopicAdmin.TopicSpec(topics.deadLetter(), 1, false)), (short) 1, maxFrameBytes);
+                TopicAdmin.ensureTopics(admin, topics.specs(partitions), (short) 1, maxFrameBytes);
             }
             AvroSerde<Detections> serde = VisionSerdes.detections();
             Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
@@ -256,9 +255,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return new Result(frames / secs, pct(lat, 50), pct(lat, 99), batchSum / frames);
             }
         } finally {
-            try (var walk = Files.walk(stateDir)) {
-                walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteQuietly(stateDir);
         }
     }
 

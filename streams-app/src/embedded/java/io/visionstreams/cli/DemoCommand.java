@@ -25,6 +25,7 @@ import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.EmbeddedKafkaCluster;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.TopicAdmin;
+import io.visionstreams.ops.TempDirs;
 import io.visionstreams.ops.TopicTail;
 import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.DeadLetter;
@@ -78,10 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (Admin admin = Admin.create(client)) {
-                TopicAdmin.ensureTopics(admin, List.of(
-                        new TopicAdmin.TopicSpec(topics.frames(), partitions, false),
-                        new TopicAdmin.TopicSpec(topics.detections(), partitions, false),
-                        new TopicAdmin.TopicSpec(topics.deadLetter(), 1, false)), (short) 1, maxFrameBytes);
+                TopicAdmin.ensureTopics(admin, topics.specs(partitions), (short) 1, maxFrameBytes);
             }
             System.out.println("kafka at " + kafka.bootstrapServers() + "; topics " + allTopics);
             Stats stats = new Stats();
@@ -108,12 +106,12 @@ public final class DemoCommand implements Callable<Integer> {
                         && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
-                printFinal(stats, tail, allTopics, produced);
+                printFinal(stats, tail, topics, produced);
                 long outputs = tail.count(topics.detections()) + tail.count(topics.deadLetter());
                 return outputs == produced ? 0 : 1;
             }
         } finally {
-            deleteQuietly(stateDir);
+            TempDirs.deleteQuietly(stateDir);
         }
     }
 
@@ -154,29 +152,23 @@ public final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    private static void printFinal(Stats stats, TopicTail tail, List<String> topics, long produced) {
+    private static void printFinal(Stats stats, TopicTail tail, DetectionTopology.Topics t, long produced) {
+        List<String> topics = List.of(t.frames(), t.detections(), t.deadLetter());
         System.out.println();
         System.out.println("== final summary ==");
         System.out.printf("frames produced: %d (%d deliberately corrupted)%n", produced, stats.corrupted.get());
-        for (String t : topics) {
-            System.out.printf("topic %-12s %6d records%n", t, tail.count(t));
+        for (String name : topics) {
+            System.out.printf("topic %-12s %6d records%n", name, tail.count(name));
         }
         System.out.printf("dead letters by reason: %s%n", new TreeMap<>(stats.reasons));
         System.out.printf("detections per label: %s%n", new TreeMap<>(stats.labels));
         System.out.printf("end-to-end latency ms: p50 %.1f  p99 %.1f; mean batch size %.2f%n",
                 stats.percentile(50), stats.percentile(99), stats.meanBatch());
-        long outputs = tail.count("detections") + tail.count("dead-letter");
+        long outputs = tail.count(t.detections()) + tail.count(t.deadLetter());
         System.out.println(outputs == produced ? "every frame accounted for: " + outputs + " results for " + produced + " frames"
                 : "MISMATCH: " + outputs + " results for " + produced + " frames");
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
-            // temp dir; best effort
-        }
-    }
 
     /** Live counters fed by the tail consumer. */
     static final class Stats {

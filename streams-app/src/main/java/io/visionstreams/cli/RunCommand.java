@@ -68,10 +68,7 @@ public final class RunCommand implements Callable<Integer> {
         DetectionTopology.Topics topics = new DetectionTopology.Topics(framesTopic, detectionsTopic, deadLetterTopic);
         if (createTopics) {
             try (Admin admin = Admin.create(client)) {
-                List<String> created = TopicAdmin.ensureTopics(admin, List.of(
-                        new TopicAdmin.TopicSpec(framesTopic, partitions, false),
-                        new TopicAdmin.TopicSpec(detectionsTopic, partitions, false),
-                        new TopicAdmin.TopicSpec(deadLetterTopic, 1, false)), replicationFactor, maxFrameBytes);
+                List<String> created = TopicAdmin.ensureTopics(admin, topics.specs(partitions), replicationFactor, maxFrameBytes);
                 System.err.println("created topics: " + created);
             }
         }

@@ -53,6 +53,13 @@ public final class DetectionTopology {
             return new Topics(io.visionstreams.ops.Topics.FRAMES, io.visionstreams.ops.Topics.DETECTIONS,
                     io.visionstreams.ops.Topics.DEAD_LETTER);
         }
+
+        /** The topics to create: frames and results with {@code partitions}, one dead-letter partition. */
+        public List<io.visionstreams.ops.TopicAdmin.TopicSpec> specs(int partitions) {
+            return List.of(new io.visionstreams.ops.TopicAdmin.TopicSpec(frames, partitions, false),
+                    new io.visionstreams.ops.TopicAdmin.TopicSpec(detections, partitions, false),
+                    new io.visionstreams.ops.TopicAdmin.TopicSpec(deadLetter, 1, false));
+        }
     }
 
     public static Topology build(Topics topics, FrameIntake intake, Detector detector) {

@@ -43,9 +43,7 @@ final class PipelineHarness {
         DetectionTopology.Topics t = new DetectionTopology.Topics(prefix + "-frames", prefix + "-detections",
                 prefix + "-dead-letter");
         try (Admin admin = Admin.create(client)) {
-            TopicAdmin.ensureTopics(admin, List.of(new TopicAdmin.TopicSpec(t.frames(), partitions, false),
-                    new TopicAdmin.TopicSpec(t.detections(), partitions, false),
-                    new TopicAdmin.TopicSpec(t.deadLetter(), 1, false)), (short) 1, MAX_FRAME_BYTES);
+            TopicAdmin.ensureTopics(admin, t.specs(partitions), (short) 1, MAX_FRAME_BYTES);
         }
         return t;
     }
