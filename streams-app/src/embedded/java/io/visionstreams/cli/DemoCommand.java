@@ -87,7 +87,12 @@ public final class DemoCommand implements Callable<Integer> {
             AvroSerde<DeadLetter> dlSerde = VisionSerdes.deadLetter();
             DetectionService.Settings settings = new DetectionService.Settings("vision-streams-demo", streamThreads,
                     stateDir, 1, maxFrameBytes, topics);
-            try (DetectionService service = DetectionService.start(client, settings, DetectorDeployment.open(serving.settings()));
+            DetectorDeployment deployment = DetectorDeployment.open(serving.settings());
+            var model = deployment.model().descriptor();
+            System.out.println("model " + model.name() + ":" + model.version() + " on " + deployment.session().runtimeName()
+                    + (Boolean.TRUE.equals(model.trained()) ? ""
+                    : " (an UNTRAINED placeholder with the final I/O contract: expect few or no detections)"));
+            try (DetectionService service = DetectionService.start(client, settings, deployment);
                  TopicTail tail = new TopicTail(client, maxFrameBytes, allTopics, r -> {
                      if (r.topic().equals(topics.detections())) {
                          stats.onDetections(detSerde.decode(r.value()));
