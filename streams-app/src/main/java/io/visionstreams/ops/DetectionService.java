@@ -28,15 +28,23 @@ public final class DetectionService implements AutoCloseable {
         this.runner = runner;
     }
 
-    /** Starts serving; the caller owns the deployment's lifetime through this service. */
+    /**
+     * Starts serving. The service owns the deployment from here on: it is closed with the service, or
+     * at once if the start fails.
+     */
     public static DetectionService start(Properties clientProps, Settings s, DetectorDeployment deployment) {
-        ImageLimits d = ImageLimits.defaults();
-        ImageLimits limits = new ImageLimits(s.maxFrameBytes(), d.maxWidth(), d.maxHeight(), d.maxPixels());
-        var topology = DetectionTopology.build(s.topics(), new FrameIntake(limits), deployment.detector());
-        Properties props = StreamsSettings.build(clientProps, s.applicationId(), s.streamThreads(), s.stateDir(),
-                s.replicationFactor(), s.maxFrameBytes());
-        StreamsRunner runner = new StreamsRunner(s.applicationId(), topology, props).start();
-        return new DetectionService(deployment, runner);
+        try {
+            ImageLimits d = ImageLimits.defaults();
+            ImageLimits limits = new ImageLimits(s.maxFrameBytes(), d.maxWidth(), d.maxHeight(), d.maxPixels());
+            var topology = DetectionTopology.build(s.topics(), new FrameIntake(limits), deployment.detector());
+            Properties props = StreamsSettings.build(clientProps, s.applicationId(), s.streamThreads(), s.stateDir(),
+                    s.replicationFactor(), s.maxFrameBytes());
+            StreamsRunner runner = new StreamsRunner(s.applicationId(), topology, props).start();
+            return new DetectionService(deployment, runner);
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
     }
 
     public StreamsRunner runner() {
