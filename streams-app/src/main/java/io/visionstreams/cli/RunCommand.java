@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 
@@ -62,6 +63,10 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving;
 
+    /** Released by SIGTERM/Ctrl-C (or by a test) to stop serving. */
+    final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
         Properties client = KafkaClientConfig.load(config, bootstrap);
@@ -75,17 +80,32 @@ public final class RunCommand implements Callable<Integer> {
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("vision-streams-state-");
         DetectionService.Settings s = new DetectionService.Settings(applicationId, streamThreads, dir, replicationFactor,
                 maxFrameBytes, topics);
-        CountDownLatch stop = new CountDownLatch(1);
         DetectionService service = DetectionService.start(client, s, DetectorDeployment.open(serving.settings()));
+        // SIGTERM/Ctrl-C: the hook asks the main thread to stop and waits until the service has closed
+        // (leaving the group), because the JVM halts as soon as the hooks return
         Thread hook = new Thread(() -> {
-            service.close();
             stop.countDown();
+            try {
+                closed.await(45, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        service.runner().awaitRunning(Duration.ofMinutes(5));
-        System.err.println(applicationId + " running: " + framesTopic + " -> " + detectionsTopic + " (dead letters: "
-                + deadLetterTopic + ")");
-        stop.await();
+        try {
+            service.runner().awaitRunning(Duration.ofMinutes(5));
+            System.err.println(applicationId + " running: " + framesTopic + " -> " + detectionsTopic + " (dead letters: "
+                    + deadLetterTopic + ")");
+            stop.await();
+        } finally {
+            service.close();
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it is waiting for `closed`, which is now released
+            }
+        }
         return 0;
     }
 }
