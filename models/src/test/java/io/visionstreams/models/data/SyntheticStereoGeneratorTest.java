@@ -21,6 +21,10 @@ class SyntheticStereoGeneratorTest {
 
     /** Mean |right(x − d) − left(x)| over non-occluded pixels after a least-squares gain/bias fit; also the fraction used. */
     static double[] reprojectionError(SyntheticStereoGenerator.StereoPair p) {
+        return reprojectionError(p, p.disparity());
+    }
+
+    static double[] reprojectionError(SyntheticStereoGenerator.StereoPair p, float[] disparity) {
         int w = p.width(), h = p.height(), ch = p.channels();
         int n = 0;
         double sl = 0, sr = 0, sll = 0, slr = 0;
@@ -31,7 +35,7 @@ class SyntheticStereoGeneratorTest {
                 if (p.occluded()[i]) {
                     continue;
                 }
-                double xr = x - p.disparity()[i];
+                double xr = x - disparity[i];
                 int x0 = (int) Math.floor(xr);
                 double f = xr - x0;
                 int x1 = Math.min(x0 + 1, w - 1);
@@ -66,6 +70,13 @@ class SyntheticStereoGeneratorTest {
             double[] e = reprojectionError(p);
             assertTrue(e[0] < 6, "mean abs reprojection error " + e[0]);
             assertTrue(e[1] > 0.5, "visible fraction " + e[1]);
+            // control: ignoring the disparity must do much worse, or the check above proves nothing
+            float[] shifted = p.disparity().clone();
+            for (int i = 0; i < shifted.length; i++) {
+                shifted[i] = Math.max(0, shifted[i] - 3);
+            }
+            double wrong = reprojectionError(p, shifted)[0];
+            assertTrue(wrong > 2 * e[0], "error with disparity off by 3 px: " + wrong + " vs " + e[0]);
         }
     }
 
