@@ -43,6 +43,20 @@ public final class OnnxParity {
     }
 
     public static Result check(ExportableNet net, byte[] onnx, int batch, long seed) throws OrtException {
+        List<long[]> shapes = new ArrayList<>();
+        for (ExportableNet.Input in : net.inputs()) {
+            long[] shape = in.shape().clone();
+            shape[0] = batch;
+            shapes.add(shape);
+        }
+        return check(net, onnx, shapes, seed);
+    }
+
+    /**
+     * Compares on random-normal inputs of the given concrete shapes, one per input: for graphs with
+     * symbolic dimensions besides the batch (fully convolutional nets with dynamic H and W).
+     */
+    public static Result check(ExportableNet net, byte[] onnx, List<long[]> shapes, long seed) throws OrtException {
         net.module().eval();
         manual_seed(seed);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -51,9 +65,9 @@ public final class OnnxParity {
             List<Tensor> inputs = new ArrayList<>();
             Map<String, OnnxTensor> feeds = new HashMap<>();
             try {
-                for (ExportableNet.Input in : net.inputs()) {
-                    long[] shape = in.shape().clone();
-                    shape[0] = batch;
+                for (int i = 0; i < shapes.size(); i++) {
+                    ExportableNet.Input in = net.inputs().get(i);
+                    long[] shape = shapes.get(i);
                     Tensor t = randn(shape);
                     inputs.add(t);
                     feeds.put(in.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(Export.data(t)), shape));

@@ -39,6 +39,9 @@ public final class OnnxGraphBuilder {
     public static final String PRODUCER = "vision-streams";
     /** Dimension value meaning "the symbolic batch dimension" in {@link #addInput}/{@link #addOutput}. */
     public static final long BATCH = -1;
+    /** Symbolic image height "H" and width "W", for fully convolutional graphs that accept any size. */
+    public static final long HEIGHT = -2;
+    public static final long WIDTH = -3;
 
     private final String graphName;
     private final String batchSymbol;
@@ -330,10 +333,12 @@ public final class OnnxGraphBuilder {
         for (long d : dims) {
             if (d == BATCH) {
                 shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batchSymbol));
+            } else if (d == HEIGHT || d == WIDTH) {
+                shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d == HEIGHT ? "H" : "W"));
             } else if (d > 0) {
                 shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
             } else {
-                throw new IllegalArgumentException(name + ": dimension " + d + " must be positive or BATCH");
+                throw new IllegalArgumentException(name + ": dimension " + d + " must be positive, BATCH, HEIGHT or WIDTH");
             }
         }
         TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();

@@ -1,0 +1,268 @@
+package io.visionstreams.models.stereo;
+
+import static org.bytedeco.pytorch.global.torch.relu;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+
+import io.visionstreams.models.data.ImageFolder;
+import io.visionstreams.models.data.SyntheticStereoGenerator;
+import io.visionstreams.models.data.SyntheticStereoGenerator.StereoPair;
+import io.visionstreams.models.nn.Export;
+import io.visionstreams.models.train.LrSchedule;
+import io.visionstreams.models.train.Optimizers;
+import io.visionstreams.models.train.TrainingLoop;
+
+/**
+ * Trains {@link StereoFeatureNet} MC-CNN style on synthetic rectified pairs: for random non-occluded left
+ * pixels p with ground truth d, the positive is the right pixel p − d (rounded) and the negative
+ * p − d + o, o = ±(1..N) with a random sign and magnitude; loss max(0, m + s_neg − s_pos) on cosine
+ * similarities of the unit features.
+ *
+ * <p>Since the branch's output at a pixel depends only on its (2L+1)² neighbourhood, a step does not
+ * run whole images: it cuts, from whole standardised images, a (2L+1)×(2L+2N+1) strip around each left
+ * pixel and around its positive, runs all strips as one batch, and reads the centre row. Interior
+ * outputs equal the whole-image outputs exactly (no padding reaches them), so this trains the same
+ * function that inference evaluates, at a fraction of the cost.
+ *
+ * <p>Held-out metrics are winner-take-all on the raw cost volume of whole validation pairs, rendered
+ * from validation images only.
+ */
+public final class StereoTrainer {
+
+    public record Options(int width, int height, double maxDisparity, int pool, int samplesPerStep, int negOffset,
+                          double margin, double lr, long steps, long evalEvery, int patience, int valPairs, long seed,
+                          Path checkpointDir, boolean progress) {
+        public static Options defaults() {
+            return new Options(320, 240, 64, 16, 256, 8, 0.2, 1e-3, 2000, 200, 0, 8, 1, null, true);
+        }
+
+        public int numDisparities() {
+            return (int) Math.ceil(maxDisparity) + 1;
+        }
+
+        public Options withSize(int w, int h, double maxD) {
+            return new Options(w, h, maxD, pool, samplesPerStep, negOffset, margin, lr, steps, evalEvery, patience,
+                    valPairs, seed, checkpointDir, progress);
+        }
+
+        public Options withSteps(long s, long every) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, s, every,
+                    patience, valPairs, seed, checkpointDir, progress);
+        }
+
+        public Options withBatch(int samples, int neg, int poolSize, double learningRate) {
+            return new Options(width, height, maxDisparity, poolSize, samples, neg, margin, learningRate, steps,
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress);
+        }
+
+        public Options withValidation(int pairs, int patienceEvals) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
+                    evalEvery, patienceEvals, pairs, seed, checkpointDir, progress);
+        }
+
+        public Options withRun(long s, Path checkpoints, boolean showProgress) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
+                    evalEvery, patience, valPairs, s, checkpoints, showProgress);
+        }
+    }
+
+    /** A pair with its views as [0,1] floats and per-image standardised floats (the graph's preprocessing). */
+    private record Prepared(StereoPair pair, float[] leftStd, float[] rightStd) {
+    }
+
+    private final StereoFeatureNet net;
+    private final Options opt;
+    private final SyntheticStereoGenerator trainGen;
+    private final List<StereoPair> validation;
+    private final List<Prepared> pool = new ArrayList<>();
+    private final Random rng;
+    private final List<Double> losses = new ArrayList<>();
+
+    public StereoTrainer(StereoFeatureNet net, ImageFolder trainImages, ImageFolder valImages, Options opt) {
+        this.net = net;
+        this.opt = opt;
+        this.rng = new Random(opt.seed());
+        SyntheticStereoGenerator.Options g = SyntheticStereoGenerator.Options.defaults().withSize(opt.width(), opt.height())
+                .withMaxDisparity(opt.maxDisparity());
+        this.trainGen = new SyntheticStereoGenerator(trainImages, opt.seed(), g);
+        // a different seed stream, and only validation images as textures
+        this.validation = validationPairs(valImages, opt);
+        int r = net.radius(), n = opt.negOffset();
+        if (opt.width() < 2 * (r + n) + 2 + opt.maxDisparity() / 4 || opt.height() < 2 * r + 2) {
+            throw new IllegalArgumentException("pairs too small for radius " + r + " and offsets " + n);
+        }
+    }
+
+    public static List<StereoPair> validationPairs(ImageFolder valImages, Options opt) {
+        SyntheticStereoGenerator.Options g = SyntheticStereoGenerator.Options.defaults().withSize(opt.width(), opt.height())
+                .withMaxDisparity(opt.maxDisparity());
+        SyntheticStereoGenerator gen = new SyntheticStereoGenerator(valImages, opt.seed() ^ 0x5EEDL, g);
+        List<StereoPair> v = new ArrayList<>();
+        for (int i = 0; i < opt.valPairs(); i++) {
+            v.add(gen.next());
+        }
+        return v;
+    }
+
+    public List<StereoPair> validation() {
+        return validation;
+    }
+
+    /** Mean training loss of every step run so far, in order. */
+    public List<Double> losses() {
+        return losses;
+    }
+
+    public TrainingLoop.Result train() throws IOException {
+        Optimizer adam = Optimizers.adam(net.parameters(), opt.lr(), 0);
+        TrainingLoop loop = new TrainingLoop(net, adam, LrSchedule.constant(opt.lr()), null,
+                new TrainingLoop.Config(opt.steps(), opt.evalEvery(), opt.patience(), true, opt.samplesPerStep(),
+                        opt.checkpointDir(), opt.progress()));
+        return loop.run(this::stepLoss, () -> evaluate(net, validation, opt.numDisparities()).bad2Percent());
+    }
+
+    /** One step's hinge loss (forward only; the loop does backward). */
+    public Tensor stepLoss(long step) {
+        refreshPool();
+        int r = net.radius(), n = opt.negOffset();
+        int sh = 2 * r + 1, sw = 2 * (r + n) + 1;
+        int s = opt.samplesPerStep();
+        float[] strips = new float[2 * s * sh * sw];
+        long[] negCol = new long[s];
+        for (int k = 0; k < s; k++) {
+            Prepared p = pool.get(rng.nextInt(pool.size()));
+            int w = p.pair().width(), h = p.pair().height();
+            int x, y, xr;
+            while (true) {
+                x = r + n + rng.nextInt(w - 2 * (r + n));
+                y = r + rng.nextInt(h - 2 * r);
+                int i = y * w + x;
+                xr = Math.round(x - p.pair().disparity()[i]);
+                if (!p.pair().occluded()[i] && xr - r - n >= 0 && xr + r + n < w) {
+                    break;
+                }
+            }
+            copyStrip(p.leftStd(), w, x, y, r, n, strips, k * sh * sw);
+            copyStrip(p.rightStd(), w, xr, y, r, n, strips, (s + k) * sh * sw);
+            int o = 1 + rng.nextInt(n);
+            negCol[k] = r + n + (rng.nextBoolean() ? o : -o);
+        }
+        Tensor x = Tensor.create(strips, 2L * s, 1, sh, sw);
+        Tensor f = StereoFeatureNet.l2normalize(net.body(x)).select(2, r); // [2S, F, sw]
+        Tensor left = f.narrow(0, 0, s).select(2, r + n);                     // [S, F]
+        Tensor right = f.narrow(0, s, s);                                     // [S, F, sw]
+        Tensor sim = left.unsqueeze(2).mul(right).sum(new long[] {1}, false, new ScalarTypeOptional()); // [S, sw]
+        Tensor pos = sim.select(1, r + n);
+        Tensor neg = sim.gather(1, Tensor.create(negCol, s, 1)).squeeze(1);
+        Tensor loss = relu(neg.sub(pos).add(new Scalar(opt.margin()))).mean();
+        losses.add(loss.item_double());
+        return loss;
+    }
+
+    /** Keeps a pool of rendered pairs; one is replaced per step so the data keep changing cheaply. */
+    private void refreshPool() {
+        if (pool.size() < opt.pool()) {
+            while (pool.size() < opt.pool()) {
+                pool.add(prepare(trainGen.next()));
+            }
+        } else {
+            pool.set(rng.nextInt(pool.size()), prepare(trainGen.next()));
+        }
+    }
+
+    private static Prepared prepare(StereoPair p) {
+        return new Prepared(p, standardize(unit(p.left())), standardize(unit(p.right())));
+    }
+
+    private static void copyStrip(float[] img, int w, int cx, int cy, int r, int n, float[] dst, int off) {
+        int sw = 2 * (r + n) + 1;
+        for (int dy = -r; dy <= r; dy++) {
+            System.arraycopy(img, (cy + dy) * w + cx - r - n, dst, off + (dy + r) * sw, sw);
+        }
+    }
+
+    /** Gray bytes → [0, 1], the graph's input scale. */
+    public static float[] unit(byte[] gray) {
+        float[] f = new float[gray.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (gray[i] & 0xFF) / 255f;
+        }
+        return f;
+    }
+
+    /** The same per-image standardisation as {@link StereoFeatureNet#standardize}, in Java. */
+    static float[] standardize(float[] x) {
+        double m = 0;
+        for (float v : x) {
+            m += v;
+        }
+        m /= x.length;
+        double var = 0;
+        for (float v : x) {
+            var += (v - m) * (v - m);
+        }
+        var /= x.length;
+        double inv = 1 / Math.sqrt(var + StereoFeatureNet.STD_EPS);
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) ((x[i] - m) * inv);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /** Unit features [C][H][W] of left and right, computed once each (eval mode, no gradients). */
+    public static float[][] features(StereoFeatureNet net, StereoPair p) {
+        boolean wasTraining = net.is_training();
+        net.eval();
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            int w = p.width(), h = p.height();
+            float[] both = new float[2 * w * h];
+            System.arraycopy(unit(p.left()), 0, both, 0, w * h);
+            System.arraycopy(unit(p.right()), 0, both, w * h, w * h);
+            Tensor f = net.features(Tensor.create(both, 2, 1, h, w));
+            return new float[][] {Export.data(f.select(0, 0)), Export.data(f.select(0, 1))};
+        } finally {
+            net.train(wasTraining);
+        }
+    }
+
+    /** WTA disparity from the network's raw cosine cost volume. */
+    public static float[] wtaDisparity(StereoFeatureNet net, StereoPair p, int numDisparities) {
+        float[][] f = features(net, p);
+        int c = net.config().outChannels();
+        return CostVolume.wta(p.width(), p.height(), numDisparities,
+                CostVolume.cosine(f[0], f[1], c, p.width(), p.height()));
+    }
+
+    public static StereoMetrics evaluate(StereoFeatureNet net, List<StereoPair> pairs, int numDisparities) {
+        StereoMetrics m = StereoMetrics.EMPTY;
+        for (StereoPair p : pairs) {
+            m = m.plus(StereoMetrics.of(wtaDisparity(net, p, numDisparities), p.disparity(), p.occluded(), numDisparities));
+        }
+        return m;
+    }
+
+    /** The classical baseline: WTA over 1 − NCC of (2·radius+1)² windows on raw pixels. */
+    public static StereoMetrics evaluateNcc(List<StereoPair> pairs, int numDisparities, int radius) {
+        StereoMetrics m = StereoMetrics.EMPTY;
+        for (StereoPair p : pairs) {
+            float[] d = CostVolume.wta(p.width(), p.height(), numDisparities,
+                    NccBaseline.cost(unit(p.left()), unit(p.right()), p.width(), p.height(), radius));
+            m = m.plus(StereoMetrics.of(d, p.disparity(), p.occluded(), numDisparities));
+        }
+        return m;
+    }
+}
