@@ -36,7 +36,14 @@ public record ModelDescriptor(String name, String version, String task, String o
     public static final String FILE_NAME = "model.json";
     public static final String TASK_DETECTION = "detection";
     public static final String DECODER_V1 = "vision-streams-v1";
-    public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding");
+    /**
+     * Dense per-pixel matching features for stereo: a gray image in, unit-length features [N,C,H,W] out
+     * (outputs.features); the consumer builds the cost volume itself. No classes, no decoder.
+     */
+    public static final String TASK_STEREO_FEATURES = "stereo-features";
+    public static final String GRAY = "GRAY";
+    public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding",
+            TASK_STEREO_FEATURES);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -50,10 +57,19 @@ public record ModelDescriptor(String name, String version, String task, String o
                         List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
     }
 
-    /** Graph output names by role; cams and classLogits are optional. */
-    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits"})
+    /** Graph output names by role; cams and classLogits are optional; features is the stereo-features output. */
+    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "features"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Outputs(String boxes, String scores, String cams, String classLogits) {
+    public record Outputs(String boxes, String scores, String cams, String classLogits, String features) {
+
+        /** The detection roles (no features output), as before the stereo task existed. */
+        public Outputs(String boxes, String scores, String cams, String classLogits) {
+            this(boxes, scores, cams, classLogits, null);
+        }
+
+        public static Outputs stereoFeatures(String features) {
+            return new Outputs(null, null, null, null, features);
+        }
     }
 
     // ---------------------------------------------------------------- I/O
@@ -118,7 +134,21 @@ public record ModelDescriptor(String name, String version, String task, String o
         } else {
             checkInput(p, input);
         }
-        if (classes == null || classes.isEmpty()) {
+        boolean stereo = TASK_STEREO_FEATURES.equals(task);
+        if (stereo) {
+            if (classes != null && !classes.isEmpty()) {
+                p.add("classes must be absent for " + TASK_STEREO_FEATURES);
+            }
+            if (outputs == null || outputs.features() == null || outputs.features().isBlank()) {
+                p.add("outputs.features is missing (" + TASK_STEREO_FEATURES + " needs the features output)");
+            }
+            if (input != null && !GRAY.equals(input.colorOrder())) {
+                p.add("input.colorOrder must be GRAY for " + TASK_STEREO_FEATURES);
+            }
+            if (decoder != null) {
+                p.add("decoder must be absent for " + TASK_STEREO_FEATURES + " (the consumer builds the cost volume)");
+            }
+        } else if (classes == null || classes.isEmpty()) {
             p.add("classes must list at least one class");
         } else {
             Set<String> seen = new HashSet<>();
@@ -139,6 +169,9 @@ public record ModelDescriptor(String name, String version, String task, String o
             } else {
                 present(p, "outputs.boxes", outputs.boxes());
                 present(p, "outputs.scores", outputs.scores());
+            }
+            if (input != null && GRAY.equals(input.colorOrder())) {
+                p.add("input.colorOrder GRAY is not supported for detection (RGB or BGR)");
             }
             if (!DECODER_V1.equals(decoder)) {
                 p.add("decoder '" + decoder + "' is not supported for detection (expected '" + DECODER_V1 + "')");
@@ -171,22 +204,23 @@ public record ModelDescriptor(String name, String version, String task, String o
         if (in.width() <= 0 || in.height() <= 0) {
             p.add("input.width and input.height must be positive, got " + in.width() + "x" + in.height());
         }
-        if (!"RGB".equals(in.colorOrder()) && !"BGR".equals(in.colorOrder())) {
-            p.add("input.colorOrder must be RGB or BGR, got '" + in.colorOrder() + "'");
+        if (!"RGB".equals(in.colorOrder()) && !"BGR".equals(in.colorOrder()) && !GRAY.equals(in.colorOrder())) {
+            p.add("input.colorOrder must be RGB, BGR or GRAY, got '" + in.colorOrder() + "'");
         }
         if (!(in.scale() > 0) || Double.isInfinite(in.scale())) {
             p.add("input.scale must be a positive number, got " + in.scale());
         }
-        perChannel(p, "input.mean", in.mean(), false);
-        perChannel(p, "input.std", in.std(), true);
+        int channels = GRAY.equals(in.colorOrder()) ? 1 : 3;
+        perChannel(p, "input.mean", in.mean(), false, channels);
+        perChannel(p, "input.std", in.std(), true, channels);
         if (in.padValue() < 0 || in.padValue() > 255) {
             p.add("input.padValue must be within 0..255, got " + in.padValue());
         }
     }
 
-    private static void perChannel(List<String> p, String field, List<Double> v, boolean positive) {
-        if (v == null || v.size() != 3) {
-            p.add(field + " must have 3 values (one per channel), got " + v);
+    private static void perChannel(List<String> p, String field, List<Double> v, boolean positive, int channels) {
+        if (v == null || v.size() != channels) {
+            p.add(field + " must have " + channels + " values (one per channel), got " + v);
         } else if (v.stream().anyMatch(x -> x == null || x.isNaN() || x.isInfinite() || (positive && x <= 0))) {
             p.add(field + " values must be finite" + (positive ? " and positive" : "") + ", got " + v);
         }

@@ -42,9 +42,15 @@ public final class StereoTrainer {
 
     public record Options(int width, int height, double maxDisparity, int pool, int samplesPerStep, int negOffset,
                           double margin, double lr, long steps, long evalEvery, int patience, int valPairs, long seed,
-                          Path checkpointDir, boolean progress) {
+                          Path checkpointDir, boolean progress, boolean allNegatives) {
         public static Options defaults() {
-            return new Options(320, 240, 64, 16, 256, 8, 0.2, 1e-3, 2000, 200, 0, 8, 1, null, true);
+            return new Options(320, 240, 64, 16, 256, 8, 0.2, 1e-3, 2000, 200, 0, 8, 1, null, true, true);
+        }
+
+        /** true: hinge against every offset ±1..N; false: one random offset per pixel (MC-CNN's sampling). */
+        public Options withAllNegatives(boolean on) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, on);
         }
 
         public int numDisparities() {
@@ -53,27 +59,27 @@ public final class StereoTrainer {
 
         public Options withSize(int w, int h, double maxD) {
             return new Options(w, h, maxD, pool, samplesPerStep, negOffset, margin, lr, steps, evalEvery, patience,
-                    valPairs, seed, checkpointDir, progress);
+                    valPairs, seed, checkpointDir, progress, allNegatives);
         }
 
         public Options withSteps(long s, long every) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, s, every,
-                    patience, valPairs, seed, checkpointDir, progress);
+                    patience, valPairs, seed, checkpointDir, progress, allNegatives);
         }
 
         public Options withBatch(int samples, int neg, int poolSize, double learningRate) {
             return new Options(width, height, maxDisparity, poolSize, samples, neg, margin, learningRate, steps,
-                    evalEvery, patience, valPairs, seed, checkpointDir, progress);
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives);
         }
 
         public Options withValidation(int pairs, int patienceEvals) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
-                    evalEvery, patienceEvals, pairs, seed, checkpointDir, progress);
+                    evalEvery, patienceEvals, pairs, seed, checkpointDir, progress, allNegatives);
         }
 
         public Options withRun(long s, Path checkpoints, boolean showProgress) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
-                    evalEvery, patience, valPairs, s, checkpoints, showProgress);
+                    evalEvery, patience, valPairs, s, checkpoints, showProgress, allNegatives);
         }
     }
 
@@ -163,11 +169,26 @@ public final class StereoTrainer {
         Tensor left = f.narrow(0, 0, s).select(2, r + n);                     // [S, F]
         Tensor right = f.narrow(0, s, s);                                     // [S, F, sw]
         Tensor sim = left.unsqueeze(2).mul(right).sum(new long[] {1}, false, new ScalarTypeOptional()); // [S, sw]
-        Tensor pos = sim.select(1, r + n);
-        Tensor neg = sim.gather(1, Tensor.create(negCol, s, 1)).squeeze(1);
-        Tensor loss = relu(neg.sub(pos).add(new Scalar(opt.margin()))).mean();
+        Tensor pos = sim.select(1, r + n).unsqueeze(1);                      // [S, 1]
+        Tensor loss;
+        if (opt.allNegatives()) {
+            // every offset ±1..N of the strip is a negative: WTA fails if any of them beats the positive
+            Tensor hinge = relu(sim.narrow(1, r, 2 * n + 1).sub(pos).add(new Scalar(opt.margin())));
+            Tensor mask = Tensor.create(negMask(n), 1, 2 * n + 1);
+            loss = hinge.mul(mask).sum().div(new Scalar((double) s * 2 * n));
+        } else {
+            Tensor neg = sim.gather(1, Tensor.create(negCol, s, 1));
+            loss = relu(neg.sub(pos).add(new Scalar(opt.margin()))).mean();
+        }
         losses.add(loss.item_double());
         return loss;
+    }
+
+    private static float[] negMask(int n) {
+        float[] m = new float[2 * n + 1];
+        java.util.Arrays.fill(m, 1f);
+        m[n] = 0f; // the positive itself
+        return m;
     }
 
     /** Keeps a pool of rendered pairs; one is replaced per step so the data keep changing cheaply. */

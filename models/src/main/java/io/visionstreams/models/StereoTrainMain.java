@@ -1,0 +1,166 @@
+package io.visionstreams.models;
+
+import static org.bytedeco.pytorch.global.torch.manual_seed;
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.visionstreams.models.data.ImageFolder;
+import io.visionstreams.models.data.SyntheticStereoGenerator.StereoPair;
+import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.nn.OnnxParity;
+import io.visionstreams.models.stereo.OrtTiming;
+import io.visionstreams.models.stereo.StereoFeatureNet;
+import io.visionstreams.models.stereo.StereoMetrics;
+import io.visionstreams.models.stereo.StereoTrainer;
+import io.visionstreams.models.stereo.StereoZoo;
+import io.visionstreams.models.train.TrainingLoop;
+import io.visionstreams.schema.ModelDescriptor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains, evaluates and exports the stereo matching-cost feature network:
+ * {@code train} (then writes model.onnx, model.json and report.txt into --out) and {@code evaluate}
+ * (held-out WTA metrics of a checkpoint or of the untrained net, with the NCC baseline).
+ */
+@Command(name = "stereo", mixinStandardHelpOptions = true, subcommands = {StereoTrainMain.Train.class,
+        StereoTrainMain.Evaluate.class})
+public final class StereoTrainMain {
+
+    static class Common {
+        @Option(names = "--images", required = true, description = "folder of natural images used as textures")
+        Path images;
+        @Option(names = "--val-fraction", defaultValue = "0.2") double valFraction;
+        @Option(names = "--split-seed", defaultValue = "1") long splitSeed;
+        @Option(names = "--width", defaultValue = "320") int width;
+        @Option(names = "--height", defaultValue = "240") int height;
+        @Option(names = "--max-disparity", defaultValue = "64") double maxDisparity;
+        @Option(names = "--layers", defaultValue = "4") int layers;
+        @Option(names = "--channels", defaultValue = "16") int channels;
+        @Option(names = "--features", defaultValue = "16") int features;
+        @Option(names = "--val-pairs", defaultValue = "8") int valPairs;
+        @Option(names = "--ncc-radius", defaultValue = "4", description = "NCC window (2r+1)²") int nccRadius;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--threads", defaultValue = "2") int threads;
+
+        StereoTrainer.Options options() {
+            return StereoTrainer.Options.defaults().withSize(width, height, maxDisparity)
+                    .withValidation(valPairs, 0).withRun(seed, null, true);
+        }
+
+        StereoFeatureNet newNet() {
+            set_num_threads(threads);
+            manual_seed(seed);
+            return new StereoFeatureNet(new StereoFeatureNet.Config(layers, channels, features));
+        }
+
+        ImageFolder.Split split() throws Exception {
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed);
+            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split)%n", s.train().size(),
+                    s.validation().size());
+            return s;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true)
+    static final class Train extends Common implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "zoo version folder, e.g. models/zoo/stereo-cost/1")
+        Path out;
+        @Option(names = "--steps", defaultValue = "2000") long steps;
+        @Option(names = "--eval-every", defaultValue = "250") long evalEvery;
+        @Option(names = "--patience", defaultValue = "0", description = "evaluations without improvement; 0 = off") int patience;
+        @Option(names = "--samples", defaultValue = "256", description = "pixels per step") int samples;
+        @Option(names = "--neg-offset", defaultValue = "8", description = "negatives at ±(1..N) px") int neg;
+        @Option(names = "--pool", defaultValue = "16", description = "rendered training pairs kept") int pool;
+        @Option(names = "--lr", defaultValue = "1e-3") double lr;
+        @Option(names = "--version", defaultValue = "1") String version;
+
+        @Override
+        public Integer call() throws Exception {
+            ImageFolder.Split split = split();
+            StereoFeatureNet net = newNet();
+            Path ckpt = out.resolve("checkpoints");
+            StereoTrainer.Options o = options().withSteps(steps, evalEvery).withBatch(samples, neg, pool, lr)
+                    .withValidation(valPairs, patience).withRun(seed, ckpt, true);
+            StereoTrainer t = new StereoTrainer(net, split.train(), split.validation(), o);
+            int nd = o.numDisparities();
+            StereoMetrics untrained = StereoTrainer.evaluate(net, t.validation(), nd);
+            StereoMetrics ncc = StereoTrainer.evaluateNcc(t.validation(), nd, nccRadius);
+            System.err.println("untrained: " + untrained + "\nNCC:       " + ncc);
+            TrainingLoop.Result r = t.train();
+            Checkpoints.load(net, ckpt.resolve(TrainingLoop.BEST));
+            StereoMetrics trained = StereoTrainer.evaluate(net, t.validation(), nd);
+            System.err.println("\ntrained (best at step " + r.bestStep() + "): " + trained);
+
+            net.eval();
+            byte[] onnx = net.exportOnnx("stereo-cost");
+            Files.createDirectories(out);
+            Files.write(out.resolve("model.onnx"), onnx);
+            String sha = ModelDescriptor.sha256Hex(onnx);
+            StereoZoo.descriptor(version, sha, 640, 480, true).write(out.resolve(ModelDescriptor.FILE_NAME));
+            OnnxParity.Result p1 = OnnxParity.check(net, onnx, List.of(new long[] {1, 1, 240, 320}), 7);
+            OnnxParity.Result p2 = OnnxParity.check(net, onnx, List.of(new long[] {1, 1, 480, 640}), 8);
+            OrtTiming.Result ort2 = OrtTiming.measure(onnx, 640, 480, 2, 10);
+            OrtTiming.Result ort1 = OrtTiming.measure(onnx, 640, 480, 1, 10);
+
+            List<String> lines = new ArrayList<>();
+            lines.add("architecture " + net.config().name() + " params " + net.parameterCount() + " MAC/px "
+                    + net.macsPerPixel() + " GMAC per 640x480 " + String.format(Locale.ROOT, "%.3f",
+                    net.macsPerPixel() * 640.0 * 480 / 1e9));
+            lines.add("data " + split.train().size() + " train images, " + split.validation().size()
+                    + " validation images; pairs " + width + "x" + height + " maxDisparity " + maxDisparity
+                    + "; " + valPairs + " held-out pairs, D=" + nd);
+            lines.add(String.format(Locale.ROOT, "training steps %d (best %d) in %.1f s; samples/step %d, neg ±1..%d, lr %g",
+                    r.stepsRun(), r.bestStep(), r.seconds(), samples, neg, lr));
+            for (TrainingLoop.Eval e : r.history()) {
+                lines.add(String.format(Locale.ROOT, "  step %d train loss %.4f val bad-2 %.2f%%", e.step(), e.trainLoss(),
+                        e.metric()));
+            }
+            lines.add("untrained  " + untrained);
+            lines.add("trained    " + trained);
+            lines.add("NCC " + (2 * nccRadius + 1) + "x" + (2 * nccRadius + 1) + "  " + ncc);
+            lines.add(String.format(Locale.ROOT, "parity max abs %.3g (rel %.3g) at 320x240, %.3g (rel %.3g) at 640x480",
+                    p1.maxAbsDiff(), p1.maxRelDiff(), p2.maxAbsDiff(), p2.maxRelDiff()));
+            lines.add(String.format(Locale.ROOT, "ORT CPU 640x480 batch 1: 2 threads median %.1f ms (p90 %.1f); 1 thread median %.1f ms (p90 %.1f)",
+                    ort2.medianMs(), ort2.p90Ms(), ort1.medianMs(), ort1.p90Ms()));
+            lines.add("onnx sha256 " + sha + " (" + onnx.length + " bytes)");
+            Files.write(out.resolve("report.txt"), lines, StandardCharsets.UTF_8);
+            lines.forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true)
+    static final class Evaluate extends Common implements Callable<Integer> {
+        @Option(names = "--checkpoint", description = "libtorch checkpoint (best.pt); omitted = untrained net")
+        Path checkpoint;
+
+        @Override
+        public Integer call() throws Exception {
+            ImageFolder.Split split = split();
+            StereoFeatureNet net = newNet();
+            if (checkpoint != null) {
+                Checkpoints.load(net, checkpoint);
+            }
+            StereoTrainer.Options o = options();
+            List<StereoPair> val = StereoTrainer.validationPairs(split.validation(), o);
+            System.out.println((checkpoint == null ? "untrained " : "network   ")
+                    + StereoTrainer.evaluate(net, val, o.numDisparities()));
+            System.out.println("NCC " + (2 * nccRadius + 1) + "x" + (2 * nccRadius + 1) + "  "
+                    + StereoTrainer.evaluateNcc(val, o.numDisparities(), nccRadius));
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StereoTrainMain()).execute(args));
+    }
+}
