@@ -25,9 +25,11 @@ import io.visionstreams.models.train.TrainingLoop;
 
 /**
  * Trains {@link StereoFeatureNet} MC-CNN style on synthetic rectified pairs: for random non-occluded left
- * pixels p with ground truth d, the positive is the right pixel p − d (rounded) and the negative
- * p − d + o, o = ±(1..N) with a random sign and magnitude; loss max(0, m + s_neg − s_pos) on cosine
- * similarities of the unit features.
+ * pixels p with ground truth d, the positive is the right pixel p − d (rounded) and the negatives
+ * p − d + o, o = ±(1..N); loss max(0, m + s_neg − s_pos) on cosine similarities of the unit features.
+ * By default every offset is a negative (mean hinge): with one random offset per pixel the loss fell but
+ * held-out WTA did not improve in a 200-step run, since WTA fails when any candidate beats the truth.
+ * {@link Options#withAllNegatives(boolean) withAllNegatives(false)} gives MC-CNN's one random offset.
  *
  * <p>Since the branch's output at a pixel depends only on its (2L+1)² neighbourhood, a step does not
  * run whole images: it cuts, from whole standardised images, a (2L+1)×(2L+2N+1) strip around each left
