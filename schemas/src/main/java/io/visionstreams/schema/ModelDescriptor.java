@@ -36,7 +36,14 @@ public record ModelDescriptor(String name, String version, String task, String o
     public static final String FILE_NAME = "model.json";
     public static final String TASK_DETECTION = "detection";
     public static final String DECODER_V1 = "vision-streams-v1";
-    public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding");
+    /** Single-channel (grayscale) input; mean and std then have one value. */
+    public static final String GRAY = "GRAY";
+    /** Scores a pair of patches (output {@code outputs.scores}, one raw similarity per pair). */
+    public static final String TASK_PATCH_MATCHING = "patch-matching";
+    /** Maps a patch to a descriptor (output {@code outputs.descriptors}); compare with a distance. */
+    public static final String TASK_PATCH_DESCRIPTOR = "patch-descriptor";
+    public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding",
+            TASK_PATCH_MATCHING, TASK_PATCH_DESCRIPTOR);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -50,10 +57,13 @@ public record ModelDescriptor(String name, String version, String task, String o
                         List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
     }
 
-    /** Graph output names by role; cams and classLogits are optional. */
-    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits"})
+    /** Graph output names by role; cams, classLogits and descriptors are optional. */
+    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "descriptors"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Outputs(String boxes, String scores, String cams, String classLogits) {
+    public record Outputs(String boxes, String scores, String cams, String classLogits, String descriptors) {
+        public Outputs(String boxes, String scores, String cams, String classLogits) {
+            this(boxes, scores, cams, classLogits, null);
+        }
     }
 
     // ---------------------------------------------------------------- I/O
@@ -118,8 +128,11 @@ public record ModelDescriptor(String name, String version, String task, String o
         } else {
             checkInput(p, input);
         }
+        boolean patchTask = TASK_PATCH_MATCHING.equals(task) || TASK_PATCH_DESCRIPTOR.equals(task);
         if (classes == null || classes.isEmpty()) {
-            p.add("classes must list at least one class");
+            if (!patchTask) {
+                p.add("classes must list at least one class");
+            }
         } else {
             Set<String> seen = new HashSet<>();
             for (String c : classes) {
@@ -147,6 +160,12 @@ public record ModelDescriptor(String name, String version, String task, String o
                 p.add("camStride must be a positive integer when outputs.cams is set");
             }
         }
+        if (TASK_PATCH_MATCHING.equals(task) && (outputs == null || outputs.scores() == null)) {
+            p.add("outputs.scores is missing (patch-matching outputs one score per pair)");
+        }
+        if (TASK_PATCH_DESCRIPTOR.equals(task) && (outputs == null || outputs.descriptors() == null)) {
+            p.add("outputs.descriptors is missing (patch-descriptor outputs one descriptor per patch)");
+        }
         if (camStride != null && input != null && camStride > 0
                 && (input.width() % camStride != 0 || input.height() % camStride != 0)) {
             p.add("camStride " + camStride + " does not divide the input size " + input.width() + "x" + input.height());
@@ -171,22 +190,23 @@ public record ModelDescriptor(String name, String version, String task, String o
         if (in.width() <= 0 || in.height() <= 0) {
             p.add("input.width and input.height must be positive, got " + in.width() + "x" + in.height());
         }
-        if (!"RGB".equals(in.colorOrder()) && !"BGR".equals(in.colorOrder())) {
-            p.add("input.colorOrder must be RGB or BGR, got '" + in.colorOrder() + "'");
+        if (!"RGB".equals(in.colorOrder()) && !"BGR".equals(in.colorOrder()) && !GRAY.equals(in.colorOrder())) {
+            p.add("input.colorOrder must be RGB, BGR or GRAY, got '" + in.colorOrder() + "'");
         }
         if (!(in.scale() > 0) || Double.isInfinite(in.scale())) {
             p.add("input.scale must be a positive number, got " + in.scale());
         }
-        perChannel(p, "input.mean", in.mean(), false);
-        perChannel(p, "input.std", in.std(), true);
+        int channels = GRAY.equals(in.colorOrder()) ? 1 : 3;
+        perChannel(p, "input.mean", in.mean(), false, channels);
+        perChannel(p, "input.std", in.std(), true, channels);
         if (in.padValue() < 0 || in.padValue() > 255) {
             p.add("input.padValue must be within 0..255, got " + in.padValue());
         }
     }
 
-    private static void perChannel(List<String> p, String field, List<Double> v, boolean positive) {
-        if (v == null || v.size() != 3) {
-            p.add(field + " must have 3 values (one per channel), got " + v);
+    private static void perChannel(List<String> p, String field, List<Double> v, boolean positive, int channels) {
+        if (v == null || v.size() != channels) {
+            p.add(field + " must have " + channels + (channels == 1 ? " value" : " values") + " (one per channel), got " + v);
         } else if (v.stream().anyMatch(x -> x == null || x.isNaN() || x.isInfinite() || (positive && x <= 0))) {
             p.add(field + " values must be finite" + (positive ? " and positive" : "") + ", got " + v);
         }
