@@ -93,7 +93,7 @@ public final class TrainerCli {
         String version;
         @Option(names = "--out", required = true, description = "zoo entry folder to write")
         Path out;
-        @Option(names = "--checkpoints", description = "checkpoint/resume folder (default <out>/../<name>-ckpt)")
+        @Option(names = "--checkpoints", description = "checkpoint/resume folder (default target/checkpoints/<name>-<version>)")
         Path checkpoints;
 
         @Override
@@ -108,7 +108,7 @@ public final class TrainerCli {
             double secs = (System.nanoTime() - t0) / 1e9;
             String n = name != null ? name : "patch-" + arch;
             Files.createDirectories(out);
-            Checkpoints.save(r.net(), out.resolve("../" + out.getFileName() + "-checkpoint.pt").normalize());
+            // the exported weights are also <checkpoints>/best.pt (resume state: last*.pt, state.properties)
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, r.net(), symmetric, true,
                     card(n, o, r, secs, symmetric));
             System.err.printf(Locale.ROOT, "%nFPR95 held-out: trained %.2f%%, untrained %.2f%%, NCC %.2f%%; "
@@ -122,7 +122,7 @@ public final class TrainerCli {
         PatchNet net = r.net();
         boolean l2 = PatchNets.isDescriptor(o.arch());
         StringBuilder sb = new StringBuilder();
-        sb.append("# Model card: ").append(name).append(' ').append("\n\n");
+        sb.append("# Model card: ").append(name).append(' ').append(o.checkpointDir() == null ? "" : "").append("\n\n");
         sb.append(l2 ? "Patch descriptor (" : "Patch-pair similarity (").append(o.arch())
                 .append(", models-patch-stereo.md §3) trained in Java with libtorch on CPU.\n\n");
         sb.append("| | |\n|---|---|\n");
@@ -184,7 +184,7 @@ public final class TrainerCli {
         sb.append("\n## Reproduce\n\nFrom the repository root (the data folder is an argument):\n\n```\n")
                 .append("./mvnw -q -o -pl models -am compile && ./mvnw -q -o -pl models dependency:build-classpath "
                         + "-Dmdep.outputFile=target/cp.txt\n")
-                .append("OMP_WAIT_POLICY=PASSIVE java -cp models/target/classes:$(cat models/target/cp.txt) "
+                .append("OMP_WAIT_POLICY=PASSIVE java -cp models/target/classes:schemas/target/classes:$(cat models/target/cp.txt) "
                         + "io.visionstreams.models.TrainerCli ")
                 .append(commandLine == null ? "train patch ..." : commandLine.substring("trainer ".length()))
                 .append("\n```\n");
