@@ -110,7 +110,7 @@ public final class TrainerCli {
             Files.createDirectories(out);
             // the exported weights are also <checkpoints>/best.pt (resume state: last*.pt, state.properties)
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, r.net(), symmetric, true,
-                    card(n, o, r, secs, symmetric));
+                    card(n + " " + version, o, r, secs, symmetric));
             System.err.printf(Locale.ROOT, "%nFPR95 held-out: trained %.2f%%, untrained %.2f%%, NCC %.2f%%; "
                     + "parity rel %.2g; wrote %s%n", r.fprTrained(), r.fprUntrained(), r.fprNcc(),
                     w.parity().maxRelDiff(), out);
@@ -122,7 +122,7 @@ public final class TrainerCli {
         PatchNet net = r.net();
         boolean l2 = PatchNets.isDescriptor(o.arch());
         StringBuilder sb = new StringBuilder();
-        sb.append("# Model card: ").append(name).append(' ').append(o.checkpointDir() == null ? "" : "").append("\n\n");
+        sb.append("# Model card: ").append(name).append("\n\n");
         sb.append(l2 ? "Patch descriptor (" : "Patch-pair similarity (").append(o.arch())
                 .append(", models-patch-stereo.md §3) trained in Java with libtorch on CPU.\n\n");
         sb.append("| | |\n|---|---|\n");
