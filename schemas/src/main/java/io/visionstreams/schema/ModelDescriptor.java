@@ -41,9 +41,14 @@ public record ModelDescriptor(String name, String version, String task, String o
      * (outputs.features); the consumer builds the cost volume itself. No classes, no decoder.
      */
     public static final String TASK_STEREO_FEATURES = "stereo-features";
+    /** Single-channel (grayscale) input; mean and std then have one value. */
     public static final String GRAY = "GRAY";
+    /** Scores a pair of patches (output {@code outputs.scores}, one raw similarity per pair). */
+    public static final String TASK_PATCH_MATCHING = "patch-matching";
+    /** Maps a patch to a descriptor (output {@code outputs.descriptors}); compare with a distance. */
+    public static final String TASK_PATCH_DESCRIPTOR = "patch-descriptor";
     public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding",
-            TASK_STEREO_FEATURES);
+            TASK_STEREO_FEATURES, TASK_PATCH_MATCHING, TASK_PATCH_DESCRIPTOR);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -57,18 +62,27 @@ public record ModelDescriptor(String name, String version, String task, String o
                         List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
     }
 
-    /** Graph output names by role; cams and classLogits are optional; features is the stereo-features output. */
-    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "features"})
+    /**
+     * Graph output names by role. Detection: boxes, scores, optional cams and classLogits; patch
+     * matching: scores; patch descriptors: descriptors; stereo features: features.
+     */
+    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "descriptors", "features"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Outputs(String boxes, String scores, String cams, String classLogits, String features) {
+    public record Outputs(String boxes, String scores, String cams, String classLogits, String descriptors,
+                          String features) {
 
-        /** The detection roles (no features output), as before the stereo task existed. */
+        /** The detection roles, as before the other tasks existed. */
         public Outputs(String boxes, String scores, String cams, String classLogits) {
-            this(boxes, scores, cams, classLogits, null);
+            this(boxes, scores, cams, classLogits, null, null);
+        }
+
+        /** Detection and patch roles. */
+        public Outputs(String boxes, String scores, String cams, String classLogits, String descriptors) {
+            this(boxes, scores, cams, classLogits, descriptors, null);
         }
 
         public static Outputs stereoFeatures(String features) {
-            return new Outputs(null, null, null, null, features);
+            return new Outputs(null, null, null, null, null, features);
         }
     }
 
@@ -135,6 +149,7 @@ public record ModelDescriptor(String name, String version, String task, String o
             checkInput(p, input);
         }
         boolean stereo = TASK_STEREO_FEATURES.equals(task);
+        boolean patchTask = TASK_PATCH_MATCHING.equals(task) || TASK_PATCH_DESCRIPTOR.equals(task);
         if (stereo) {
             if (classes != null && !classes.isEmpty()) {
                 p.add("classes must be absent for " + TASK_STEREO_FEATURES);
@@ -149,7 +164,9 @@ public record ModelDescriptor(String name, String version, String task, String o
                 p.add("decoder must be absent for " + TASK_STEREO_FEATURES + " (the consumer builds the cost volume)");
             }
         } else if (classes == null || classes.isEmpty()) {
-            p.add("classes must list at least one class");
+            if (!patchTask) {
+                p.add("classes must list at least one class");
+            }
         } else {
             Set<String> seen = new HashSet<>();
             for (String c : classes) {
@@ -179,6 +196,12 @@ public record ModelDescriptor(String name, String version, String task, String o
             if (outputs != null && outputs.cams() != null && (camStride == null || camStride <= 0)) {
                 p.add("camStride must be a positive integer when outputs.cams is set");
             }
+        }
+        if (TASK_PATCH_MATCHING.equals(task) && (outputs == null || outputs.scores() == null)) {
+            p.add("outputs.scores is missing (patch-matching outputs one score per pair)");
+        }
+        if (TASK_PATCH_DESCRIPTOR.equals(task) && (outputs == null || outputs.descriptors() == null)) {
+            p.add("outputs.descriptors is missing (patch-descriptor outputs one descriptor per patch)");
         }
         if (camStride != null && input != null && camStride > 0
                 && (input.width() % camStride != 0 || input.height() % camStride != 0)) {
@@ -220,7 +243,7 @@ public record ModelDescriptor(String name, String version, String task, String o
 
     private static void perChannel(List<String> p, String field, List<Double> v, boolean positive, int channels) {
         if (v == null || v.size() != channels) {
-            p.add(field + " must have " + channels + " values (one per channel), got " + v);
+            p.add(field + " must have " + channels + (channels == 1 ? " value" : " values") + " (one per channel), got " + v);
         } else if (v.stream().anyMatch(x -> x == null || x.isNaN() || x.isInfinite() || (positive && x <= 0))) {
             p.add(field + " values must be finite" + (positive ? " and positive" : "") + ", got " + v);
         }

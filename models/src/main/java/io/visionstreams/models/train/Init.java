@@ -49,6 +49,15 @@ public final class Init {
 
     /** Every parameter named *weight with ≥ 2 dims gets {@code scheme}; every *bias is zeroed. */
     public static void apply(Module m, Scheme scheme) {
+        apply(m, scheme, scheme);
+    }
+
+    /**
+     * Conv weights (4-D) get {@code conv}, linear weights (2-D) get {@code linear}, biases are zeroed.
+     * Separate schemes because the patch-net recipe's He fan-out (std √(2/(k²·n_out))) would give a
+     * 1-output decision layer std √2.
+     */
+    public static void apply(Module m, Scheme conv, Scheme linear) {
         StringTensorDict params = m.named_parameters(true);
         try (NoGradGuard g = new NoGradGuard()) {
             for (long i = 0; i < params.size(); i++) {
@@ -58,7 +67,7 @@ public final class Init {
                 if (name.endsWith("bias")) {
                     t.zero_();
                 } else if (name.endsWith("weight") && t.sizes().vec().get().length >= 2) {
-                    normal(t, scheme);
+                    normal(t, t.sizes().vec().get().length == 2 ? linear : conv);
                 }
             }
         }

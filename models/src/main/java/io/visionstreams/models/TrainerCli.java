@@ -1,0 +1,254 @@
+package io.visionstreams.models;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.patch.ImageFolder;
+import io.visionstreams.models.patch.Metrics;
+import io.visionstreams.models.patch.PatchBatch;
+import io.visionstreams.models.patch.PatchNet;
+import io.visionstreams.models.patch.PatchNets;
+import io.visionstreams.models.patch.PatchTrainer;
+import io.visionstreams.models.patch.PatchZoo;
+import io.visionstreams.models.train.TrainingLoop;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch}.
+ * Data folders are arguments; nothing here knows where the shared data lives.
+ */
+@Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
+        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class})
+public final class TrainerCli {
+
+    static String commandLine;
+
+    public static void main(String[] args) {
+        commandLine = "trainer " + String.join(" ", args);
+        System.exit(new CommandLine(new TrainerCli()).execute(args));
+    }
+
+    @Command(name = "train", subcommands = TrainPatch.class, description = "Train a model family")
+    static final class Train {
+    }
+
+    @Command(name = "evaluate", subcommands = EvaluatePatch.class, description = "Evaluate a trained model")
+    static final class Evaluate {
+    }
+
+    @Command(name = "export", subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
+    static final class ExportCmd {
+    }
+
+    @Command(name = "patch", mixinStandardHelpOptions = true, description = "Train a patch-matching net")
+    static final class TrainPatch implements Callable<Integer> {
+        @Option(names = "--arch", required = true, description = "${COMPLETION-CANDIDATES}: 2ch, 2ch-avg, 2ch-deep, "
+                + "2ch-2stream, siam, pseudo-siam, siam-2stream, siam-l2, pseudo-siam-l2, siam-2stream-l2")
+        String arch;
+        @Option(names = "--images", required = true, description = "folder of natural images (jpg/png)")
+        Path images;
+        @Option(names = "--val-images", description = "held-out folder; default: ~20% of --images by file-name hash")
+        Path valImages;
+        @Option(names = "--steps", defaultValue = "2000")
+        long steps;
+        @Option(names = "--batch", defaultValue = "128")
+        int batch;
+        @Option(names = "--lr", defaultValue = "1e-3")
+        double lr;
+        @Option(names = "--optimizer", defaultValue = "adam", description = "adam | sgd | nesterov | asgd")
+        String optimizer;
+        @Option(names = "--momentum", defaultValue = "0.9")
+        double momentum;
+        @Option(names = "--weight-decay", defaultValue = "5e-4")
+        double weightDecay;
+        @Option(names = "--schedule", defaultValue = "constant", description = "constant | cosine[:min] | step:F@M1,M2")
+        String schedule;
+        @Option(names = "--average-from", defaultValue = "-1", description = "ASGD averaging start step t0 (-1: "
+                + "steps/2 for asgd, off otherwise)")
+        long averageFrom;
+        @Option(names = "--width-div", defaultValue = "1", description = "divide every layer width (1 = published)")
+        int widthDiv;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+        @Option(names = "--val-pairs", defaultValue = "2000")
+        int valPairs;
+        @Option(names = "--eval-every", defaultValue = "500")
+        long evalEvery;
+        @Option(names = "--patience", defaultValue = "0", description = "evaluations without improvement (0 = off)")
+        int patience;
+        @Option(names = "--threads", defaultValue = "2")
+        int threads;
+        @Option(names = "--symmetric", description = "export o(a,b)+o(b,a) (pair scorers)")
+        boolean symmetric;
+        @Option(names = "--name", description = "zoo name (default patch-<arch>)")
+        String name;
+        @Option(names = "--version", defaultValue = "1")
+        String version;
+        @Option(names = "--out", required = true, description = "zoo entry folder to write")
+        Path out;
+        @Option(names = "--checkpoints", description = "checkpoint/resume folder (default target/checkpoints/<name>-<version>)")
+        Path checkpoints;
+
+        @Override
+        public Integer call() throws Exception {
+            Path ckpt = checkpoints != null ? checkpoints
+                    : Path.of("target", "checkpoints", (name != null ? name : "patch-" + arch) + "-" + version);
+            PatchTrainer.Options o = new PatchTrainer.Options(arch, widthDiv, images, valImages, steps, batch, lr,
+                    optimizer, momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience,
+                    threads, ckpt, true);
+            long t0 = System.nanoTime();
+            PatchTrainer.Outcome r = PatchTrainer.train(o);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String n = name != null ? name : "patch-" + arch;
+            Files.createDirectories(out);
+            // the exported weights are also <checkpoints>/best.pt (resume state: last*.pt, state.properties)
+            PatchZoo.Written w = PatchZoo.write(out, n, version, arch, r.net(), symmetric, true,
+                    card(n + " " + version, o, r, secs, symmetric));
+            System.err.printf(Locale.ROOT, "%nFPR95 held-out: trained %.2f%%, untrained %.2f%%, NCC %.2f%%; "
+                    + "parity rel %.2g; wrote %s%n", r.fprTrained(), r.fprUntrained(), r.fprNcc(),
+                    w.parity().maxRelDiff(), out);
+            return 0;
+        }
+    }
+
+    static String card(String name, PatchTrainer.Options o, PatchTrainer.Outcome r, double secs, boolean symmetric) {
+        PatchNet net = r.net();
+        boolean l2 = PatchNets.isDescriptor(o.arch());
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Model card: ").append(name).append("\n\n");
+        sb.append(l2 ? "Patch descriptor (" : "Patch-pair similarity (").append(o.arch())
+                .append(", models-patch-stereo.md §3) trained in Java with libtorch on CPU.\n\n");
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| Task | ").append(l2 ? "patch-descriptor: l2-normalised descriptor, match with −‖d1 − d2‖₂ "
+                + "(higher = more similar)" : "patch-matching: raw similarity score per pair, higher = more similar "
+                + "(hinge-trained on ±1, no sigmoid)").append(" |\n");
+        sb.append("| Input contract | 64×64 grayscale patches, pixel/255 in [0,1]; the per-patch mean subtraction "
+                + "(§1) is **inside the graph** |\n");
+        if (l2) {
+            PatchNets.Descriptor d = (PatchNets.Descriptor) net.descriptor();
+            sb.append(String.format(Locale.ROOT, "| Parameters | %,d (descriptor branch; the trained siamese net has "
+                    + "%,d) |%n", d.parameters(), net.parameterCount()));
+            sb.append(String.format(Locale.ROOT, "| Compute | %,d MACs = %,d FLOPs per patch; %d-d descriptor |%n",
+                    d.macsPerPatch(), 2 * d.macsPerPatch(), d.length()));
+        } else {
+            long macs = net.macsPerPair() * (symmetric ? 2 : 1);
+            sb.append(String.format(Locale.ROOT, "| Parameters | %,d |%n", net.parameterCount()));
+            sb.append(String.format(Locale.ROOT, "| Compute | %,d MACs = %,d FLOPs per pair%s |%n", macs, 2 * macs,
+                    symmetric ? " (symmetric: two passes)" : ""));
+        }
+        sb.append("@@EXPORT@@");
+        sb.append("\n## Held-out evaluation\n\n");
+        sb.append(String.format(Locale.ROOT, "%d fixed pairs (half matches) drawn from %d held-out images that no "
+                + "training pair came from (%s). FPR95 = false-positive rate at 95%% true-positive rate, "
+                + "reference implementation of §7 (ties together, linear interpolation), lower is better.%n%n",
+                r.valPairs(), r.valFiles().size(), r.splitByHash() ? "the image folder is split by a CRC32 hash of "
+                        + "the file name, ~" + ImageFolder.VALIDATION_PERCENT + "% to validation" : "--val-images"));
+        sb.append("| Model | FPR95 (%) |\n|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| this model (trained%s) | **%.2f** |%n", l2 ? ", −l2 distance" : "",
+                r.fprTrained()));
+        if (!l2) {
+            sb.append(String.format(Locale.ROOT, "| this model, symmetric o(a,b)+o(b,a) | %.2f |%n",
+                    r.fprTrainedSymmetric()));
+        }
+        sb.append(String.format(Locale.ROOT, "| same architecture, untrained (seeded init) | %.2f |%n",
+                r.fprUntrained()));
+        sb.append(String.format(Locale.ROOT, "| NCC on raw pixels (classical baseline) | %.2f |%n%n", r.fprNcc()));
+        sb.append("Validation images: ").append(String.join(", ", r.valFiles())).append("\n\n");
+        sb.append("**Data caveat.** Pairs come from the interim `SimplePatchPairs` source (random affine warps of "
+                + "crops of natural images plus gain/offset/noise), not from a multi-view benchmark (Brown/UBC); the "
+                + "numbers are not comparable with the thesis tables.\n\n");
+        sb.append("## Training\n\n");
+        TrainingLoop.Result tr = r.result();
+        sb.append(String.format(Locale.ROOT, "- %d training images, %d steps × batch %d (balanced, same "
+                + "flip/rotation on both patches, random order swap), hinge loss max(0, 1 − y·o)%n",
+                r.trainFiles().size(), tr.stepsRun(), o.batch()));
+        sb.append(String.format(Locale.ROOT, "- optimiser %s, lr %g, schedule %s, weight decay %g%s, seed %d, "
+                + "%d threads%n", o.optimizer(), o.lr(), o.schedule(), o.weightDecay(),
+                r.averager() != null ? ", ASGD averaging from step " + r.averager().t0() : "", o.seed(), o.threads()));
+        sb.append("- init: He fan-out N(0, 2/(k²·n_out)) for convs (as the authors' code), Xavier for linear layers, "
+                + "zero biases\n");
+        sb.append(String.format(Locale.ROOT, "- wall time %s on a shared 2-core CPU; best validation FPR95 at step %d "
+                + "(exported weights)%n", fmt(secs), tr.bestStep()));
+        sb.append("\n| step | mean train loss | val FPR95 | lr |\n|---|---|---|---|\n");
+        for (TrainingLoop.Eval e : tr.history()) {
+            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.2f | %g |%n", e.step(), e.trainLoss(), e.metric(),
+                    e.lr()));
+        }
+        sb.append("\n## Reproduce\n\nFrom the repository root (the data folder is an argument):\n\n```\n")
+                .append("./mvnw -q -o -pl models -am compile && ./mvnw -q -o -pl models dependency:build-classpath "
+                        + "-Dmdep.outputFile=target/cp.txt\n")
+                .append("OMP_WAIT_POLICY=PASSIVE java -cp models/target/classes:schemas/target/classes:$(cat models/target/cp.txt) "
+                        + "io.visionstreams.models.TrainerCli ")
+                .append(commandLine == null ? "train patch ..." : commandLine.substring("trainer ".length()))
+                .append("\n```\n");
+        return sb.toString();
+    }
+
+    static String fmt(double secs) {
+        Duration d = Duration.ofSeconds((long) secs);
+        return String.format(Locale.ROOT, "%dm%02ds", d.toMinutes(), d.toSecondsPart());
+    }
+
+    @Command(name = "patch", mixinStandardHelpOptions = true, description = "FPR95 of a zoo patch model vs NCC")
+    static final class EvaluatePatch implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "zoo entry folder (model.onnx + model.json)")
+        Path model;
+        @Option(names = "--images", required = true, description = "image folder to draw pairs from (all files)")
+        Path images;
+        @Option(names = "--pairs", defaultValue = "2000")
+        int pairs;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            var d = io.visionstreams.schema.ModelDescriptor.read(model.resolve("model.json"));
+            d.verifyOnnx(model.resolve("model.json"));
+            List<ImageFolder.Gray> imgs = ImageFolder.load(ImageFolder.list(images), 128);
+            PatchBatch b = PatchTrainer.validationPairs(imgs, pairs, seed);
+            float[] s = OrtScorer.scores(model.resolve(d.onnx()), d, b);
+            System.out.printf(Locale.ROOT, "%s: FPR95 %.2f%% (NCC %.2f%%) on %d pairs from %d images%n", d.name(),
+                    Metrics.fpr95(s, Metrics.positives(b)), Metrics.fpr95(Metrics.nccScores(b), Metrics.positives(b)),
+                    b.n(), imgs.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "patch", mixinStandardHelpOptions = true, description = "Export a patch checkpoint to a zoo entry")
+    static final class ExportPatch implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true)
+        Path checkpoint;
+        @Option(names = "--arch", required = true)
+        String arch;
+        @Option(names = "--width-div", defaultValue = "1")
+        int widthDiv;
+        @Option(names = "--symmetric")
+        boolean symmetric;
+        @Option(names = "--name")
+        String name;
+        @Option(names = "--version", defaultValue = "1")
+        String version;
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            PatchNet net = PatchNets.create(arch, widthDiv);
+            Checkpoints.load(net, checkpoint);
+            String n = name != null ? name : "patch-" + arch;
+            String card = "# Model card: " + n + "\n\nExported from checkpoint `" + checkpoint.getFileName()
+                    + "` (" + arch + "); see the training run's card for held-out numbers.\n\n| | |\n|---|---|\n"
+                    + "@@EXPORT@@";
+            PatchZoo.Written w = PatchZoo.write(out, n, version, arch, net, symmetric, true, card);
+            System.err.printf(Locale.ROOT, "wrote %s (parity rel %.2g)%n", out, w.parity().maxRelDiff());
+            return 0;
+        }
+    }
+}

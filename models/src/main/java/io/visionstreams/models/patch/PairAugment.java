@@ -1,0 +1,46 @@
+package io.visionstreams.models.patch;
+
+import java.util.SplittableRandom;
+
+/**
+ * Pair augmentation (models-patch-stereo.md §6.4): one of {identity, rot90, rot180, rot−90, hflip,
+ * vflip} drawn uniformly and applied to BOTH patches, then the two patches swap order with p = 0.5.
+ */
+public final class PairAugment {
+
+    private static final int S = PatchOps.SIZE;
+
+    private PairAugment() {
+    }
+
+    public static PatchBatch apply(PatchBatch in, SplittableRandom rnd) {
+        float[] a = new float[in.a().length];
+        float[] b = new float[in.b().length];
+        for (int i = 0; i < in.n(); i++) {
+            int t = rnd.nextInt(6);
+            int off = i * PatchBatch.PIXELS;
+            boolean swap = rnd.nextBoolean();
+            transform(swap ? in.b() : in.a(), off, a, t);
+            transform(swap ? in.a() : in.b(), off, b, t);
+        }
+        return new PatchBatch(in.n(), a, b, in.labels().clone());
+    }
+
+    static void transform(float[] src, int off, float[] dst, int t) {
+        for (int y = 0; y < S; y++) {
+            for (int x = 0; x < S; x++) {
+                int sx;
+                int sy;
+                switch (t) {
+                    case 1 -> { sx = y; sy = S - 1 - x; }          // rot 90
+                    case 2 -> { sx = S - 1 - x; sy = S - 1 - y; }  // rot 180
+                    case 3 -> { sx = S - 1 - y; sy = x; }          // rot -90
+                    case 4 -> { sx = S - 1 - x; sy = y; }          // hflip
+                    case 5 -> { sx = x; sy = S - 1 - y; }          // vflip
+                    default -> { sx = x; sy = y; }
+                }
+                dst[off + y * S + x] = src[off + sy * S + sx];
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.visionstreams.models.patch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.visionstreams.models.train.TrainingLoop;
+
+/** A short real training run on natural-image pairs: loss falls, held-out FPR95 beats untrained. */
+class PatchTrainingTest {
+
+    /** ../shared/data/images next to the repository root (the shared data checkout), if present. */
+    static Path sharedImages() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("mvnw"))) {
+            p = p.getParent();
+        }
+        return p == null ? null : p.resolve("../shared/data/images").normalize();
+    }
+
+    @Test
+    void shortRunLearns() throws Exception {
+        Path images = sharedImages();
+        assumeTrue(images != null && Files.isDirectory(images), "shared images not available");
+        PatchTrainer.Options o = new PatchTrainer.Options("2ch-avg", 4, images, null, 60, 32, 1e-3, "adam", 0.9,
+                5e-4, "constant", -1, 7, 400, 20, 0, 2, null, false);
+        PatchTrainer.Outcome r = PatchTrainer.train(o);
+        List<TrainingLoop.Eval> h = r.result().history();
+        assertEquals(3, h.size());
+        assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss falls: " + h);
+        assertTrue(r.fprTrained() < r.fprUntrained(), "trained " + r.fprTrained() + " vs untrained " + r.fprUntrained());
+        // held-out images are disjoint from the training images
+        assertTrue(r.trainFiles().stream().noneMatch(r.valFiles()::contains));
+        System.err.printf("FPR95 untrained %.2f trained %.2f ncc %.2f history %s%n", r.fprUntrained(), r.fprTrained(),
+                r.fprNcc(), h);
+    }
+
+    @Test
+    void fpr95MatchesTheReferenceDefinition() {
+        // 20 positives, 20 negatives; positives score 1..20, negatives 0.5..19.5 interleaved
+        float[] s = new float[40];
+        boolean[] pos = new boolean[40];
+        for (int i = 0; i < 20; i++) {
+            s[i] = i + 1;
+            pos[i] = true;
+            s[20 + i] = i + 0.5f;
+        }
+        // TPR reaches 0.95 (19 of 20) at score 2, where 18 negatives (2.5..19.5) are above: FPR 0.90
+        assertEquals(90.0, Metrics.fpr95(s, pos), 1e-9);
+        // ties are processed together: all equal scores give the single point (1, 1), interpolated from (0, 0)
+        float[] tied = new float[40];
+        assertEquals(95.0, Metrics.fpr95(tied, pos), 1e-9);
+        // interpolation between bracketing points: 10 positives, tie groups skip over TPR 0.95
+        float[] t2 = {10, 9, 9, 8, 7, 6, 5, 4, 3, 2, 2, 1, 1, 0.5f};
+        boolean[] p2 = {true, true, true, true, true, true, true, true, false, false, true, true, false, false};
+        // TPR: 0.1@10, 0.3@9, 0.4@8 ... 0.8@4, (3: fp) 0.8/FPR .25, @2: tp 9 fp 2 → 0.9/0.5, @1: 1.0/0.75
+        // 0.95 between (0.9, 0.5) and (1.0, 0.75): 0.625
+        assertEquals(62.5, Metrics.fpr95(t2, p2), 1e-9);
+        assertEquals(1.0f, Metrics.ncc(new float[] {1, 2, 3}, 0, new float[] {2, 4, 6}, 0, 3), 1e-6);
+    }
+}
