@@ -31,8 +31,6 @@ import picocli.CommandLine.Option;
  * {@code train} (then writes model.onnx, model.json and report.txt into --out) and {@code evaluate}
  * (held-out WTA metrics of a checkpoint or of the untrained net, with the NCC baseline).
  */
-@Command(name = "stereo", mixinStandardHelpOptions = true, subcommands = {StereoTrainMain.Train.class,
-        StereoTrainMain.Evaluate.class})
 public final class StereoTrainMain {
 
     static class Common {
@@ -70,7 +68,8 @@ public final class StereoTrainMain {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true)
+    @Command(name = "stereo", mixinStandardHelpOptions = true,
+            description = "Train the stereo matching-cost feature network on synthetic rectified pairs")
     static final class Train extends Common implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "zoo version folder, e.g. models/zoo/stereo-cost/1")
         Path out;
@@ -138,7 +137,8 @@ public final class StereoTrainMain {
         }
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true)
+    @Command(name = "stereo", mixinStandardHelpOptions = true,
+            description = "Held-out bad-1/2/4 and EPE of a stereo checkpoint vs NCC")
     static final class Evaluate extends Common implements Callable<Integer> {
         @Option(names = "--checkpoint", description = "libtorch checkpoint (best.pt); omitted = untrained net")
         Path checkpoint;
@@ -160,7 +160,14 @@ public final class StereoTrainMain {
         }
     }
 
+    /** Kept for the command in stereo-cost/1's model card: same as {@code trainer train|evaluate stereo ...}. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StereoTrainMain()).execute(args));
+        String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        String verb = args.length == 0 ? "train" : args[0];
+        String[] full = new String[rest.length + 2];
+        full[0] = verb;
+        full[1] = "stereo";
+        System.arraycopy(rest, 0, full, 2, rest.length);
+        TrainerCli.main(full);
     }
 }

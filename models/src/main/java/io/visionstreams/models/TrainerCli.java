@@ -32,18 +32,26 @@ public final class TrainerCli {
 
     public static void main(String[] args) {
         commandLine = "trainer " + String.join(" ", args);
-        System.exit(new CommandLine(new TrainerCli()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
-    @Command(name = "train", subcommands = TrainPatch.class, description = "Train a model family")
+    /** The trainer's commands: one subcommand per model family under train, evaluate and export. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TrainerCli());
+        cl.getSubcommands().get("train").addSubcommand("stereo", new StereoTrainMain.Train());
+        cl.getSubcommands().get("evaluate").addSubcommand("stereo", new StereoTrainMain.Evaluate());
+        return cl;
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, subcommands = TrainPatch.class, description = "Train a model family")
     static final class Train {
     }
 
-    @Command(name = "evaluate", subcommands = EvaluatePatch.class, description = "Evaluate a trained model")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = EvaluatePatch.class, description = "Evaluate a trained model")
     static final class Evaluate {
     }
 
-    @Command(name = "export", subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
+    @Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
     static final class ExportCmd {
     }
 
