@@ -1,0 +1,142 @@
+package io.visionstreams.models.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The images of one folder (not recursive), sorted by file name so that indices are stable across
+ * machines, with a deterministic per-file train/validation split.
+ */
+public final class ImageFolder {
+
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "pgm", "ppm", "webp");
+
+    /** Train and validation views over disjoint files. */
+    public record Split(ImageFolder train, ImageFolder validation) {
+    }
+
+    private final List<Path> files;
+
+    public ImageFolder(List<Path> files) {
+        this.files = List.copyOf(files);
+    }
+
+    public static ImageFolder of(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ImageFolder(s.filter(Files::isRegularFile)
+                    .filter(p -> EXTENSIONS.contains(extension(p.getFileName().toString())))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList());
+        }
+    }
+
+    public List<Path> files() {
+        return files;
+    }
+
+    public int size() {
+        return files.size();
+    }
+
+    public Path file(int i) {
+        return files.get(i);
+    }
+
+    public String name(int i) {
+        return files.get(i).getFileName().toString();
+    }
+
+    public GrayImage loadGray(int i) {
+        return Images.readGray(files.get(i));
+    }
+
+    public RgbImage loadRgb(int i) {
+        return Images.readRgb(files.get(i));
+    }
+
+    /** A view over the given file indices. */
+    public ImageFolder subset(List<Integer> indices) {
+        return new ImageFolder(indices.stream().map(files::get).toList());
+    }
+
+    /**
+     * Splits by file, grouping with {@link #sequenceKey}: numbered frames and left/right views of one
+     * scene (basketball1/basketball2, left03/right03) land on the same side, since a validation image
+     * that is a near copy of a training image would not be held out at all.
+     */
+    public Split split(double valFraction, long seed) {
+        return split(valFraction, seed, ImageFolder::sequenceKey);
+    }
+
+    /**
+     * Assigns each group of files (by {@code groupKey} of the file name) to validation when a seeded hash
+     * of the key falls below {@code valFraction}. Hashing names rather than shuffling indices keeps a
+     * file's side fixed when other files are added or removed. If the fraction is positive but no group
+     * hashed into validation, the group with the smallest hash goes there, so a tiny folder still gets one.
+     */
+    public Split split(double valFraction, long seed, Function<String, String> groupKey) {
+        if (valFraction < 0 || valFraction > 1) {
+            throw new IllegalArgumentException("valFraction must be in [0, 1]: " + valFraction);
+        }
+        List<Path> train = new ArrayList<>();
+        List<Path> val = new ArrayList<>();
+        String minKey = null;
+        double minHash = Double.MAX_VALUE;
+        for (Path f : files) {
+            String key = groupKey.apply(f.getFileName().toString());
+            double h = unitHash(key, seed);
+            if (h < minHash) {
+                minHash = h;
+                minKey = key;
+            }
+            (h < valFraction ? val : train).add(f);
+        }
+        if (val.isEmpty() && valFraction > 0 && minKey != null) {
+            String k = minKey;
+            List<Path> moved = train.stream().filter(f -> groupKey.apply(f.getFileName().toString()).equals(k)).toList();
+            train.removeAll(moved);
+            val.addAll(moved);
+        }
+        return new Split(new ImageFolder(train), new ImageFolder(val));
+    }
+
+    /** Lower-case stem without digits, the words "left"/"right", or separators. */
+    public static String sequenceKey(String fileName) {
+        String stem = fileName.toLowerCase(Locale.ROOT);
+        int dot = stem.lastIndexOf('.');
+        if (dot > 0) {
+            stem = stem.substring(0, dot);
+        }
+        stem = stem.replaceAll("[0-9]", "").replace("left", "").replace("right", "").replaceAll("[-_ .]+$", "");
+        return stem;
+    }
+
+    /** A seeded 64-bit FNV-1a hash, finalised with a SplitMix64 mix, mapped to [0, 1). */
+    static double unitHash(String key, long seed) {
+        long h = 0xcbf29ce484222325L ^ (seed * 0x9E3779B97F4A7C15L);
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xbf58476d1ce4e5b9L;
+        h ^= h >>> 27;
+        h *= 0x94d049bb133111ebL;
+        h ^= h >>> 31;
+        return (h >>> 11) * 0x1.0p-53;
+    }
+
+    private static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}
