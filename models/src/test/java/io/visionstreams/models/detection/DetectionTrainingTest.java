@@ -1,0 +1,89 @@
+package io.visionstreams.models.detection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+import io.visionstreams.models.data.RgbImage;
+
+/** A short training run learns; assignment and attention transfer behave as documented. */
+class DetectionTrainingTest {
+
+    /** Self-contained backgrounds (smooth colour fields with noise), so the test needs no image files. */
+    static InterimScenes syntheticScenes(long seed) {
+        Random r = new Random(seed);
+        List<RgbImage> bg = new ArrayList<>();
+        for (int k = 0; k < 6; k++) {
+            int w = 96;
+            byte[] d = new byte[w * w * 3];
+            int[] base = {r.nextInt(256), r.nextInt(256), r.nextInt(256)};
+            for (int y = 0; y < w; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        d[(y * w + x) * 3 + c] = (byte) Math.max(0, Math.min(255, base[c] + (x + y) / 3 - 32 + r.nextInt(41) - 20));
+                    }
+                }
+            }
+            bg.add(new RgbImage(w, w, d));
+        }
+        return new InterimScenes(bg, 16, 112);
+    }
+
+    @Test
+    void shortRunLowersTheLossAndBeatsTheUntrainedNet() throws Exception {
+        WrnDetector net = DetectionTrainer.newNet(new WrnDetector.Config(1, 1, 16, 3), 1);
+        List<InterimScenes.Scene> held = DetectionTrainer.heldOut(syntheticScenes(99), 16, 5);
+        CocoEval.Result before = DetectionTrainer.evaluate(DetectionTrainer.export(net, "t"), held);
+        DetectionTrainer.History h = DetectionTrainer.train(net, syntheticScenes(1),
+                new DetectionTrainer.Options(200, 8, 128, 3e-3, 1, DetectionLoss.ClsMode.INTEGRAL, null, 0, 10), System.out);
+        CocoEval.Result after = DetectionTrainer.evaluate(DetectionTrainer.export(net, "t"), held);
+        System.out.printf("loss %.3f -> %.3f in %.1fs; AP50 %.4f -> %.4f, mAP %.4f -> %.4f%n", h.firstLoss(), h.lastLoss(),
+                h.seconds(), before.ap50(), after.ap50(), before.map(), after.map());
+        assertTrue(h.lastLoss() < 0.95 * h.firstLoss(), "loss " + h);
+        assertTrue(after.ap50() > before.ap50() + 0.02, "AP50 " + before.ap50() + " -> " + after.ap50());
+    }
+
+    @Test
+    void assignmentPicksTheLevelBySizeAndPointsNearTheCentre() {
+        // 24 px box → stride 8; centred at (100,100): points with centre within 12 px and inside the box
+        GtBox small = new GtBox(88, 88, 112, 112, 1);
+        // 100 px box → stride 32
+        GtBox big = new GtBox(150, 150, 250, 250, 2);
+        DetectionLoss.Assignment a = DetectionLoss.assign(List.of(List.of(small, big)), 320);
+        int pos8 = 0;
+        int pos32 = 0;
+        for (int i = 0; i < 2100; i++) {
+            if (a.gt()[i] == 0) {
+                assertTrue(i < 1600);
+                pos8++;
+            } else if (a.gt()[i] == 1) {
+                assertTrue(i >= 2000);
+                pos32++;
+            }
+        }
+        // stride 8 centres 92,100,108 on each axis lie within 12 px of 100 → 3×3
+        assertEquals(9, pos8);
+        // stride 32 centres 176,208,240 within 48 px of 200 and inside (150,250) → 3×3
+        assertEquals(9, pos32);
+        assertEquals(18, a.numPos());
+    }
+
+    @Test
+    void attentionTransferIsZeroForProportionalMapsAndPositiveOtherwise() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = org.bytedeco.pytorch.global.torch.randn(2, 8, 5, 5);
+            // scaling activations does not change the normalised map
+            float same = AttentionTransfer.loss(List.of(t.mul(new org.bytedeco.pytorch.Scalar(3.0))), List.of(t), 1e3).item_float();
+            float diff = AttentionTransfer.loss(List.of(org.bytedeco.pytorch.global.torch.randn(2, 4, 5, 5)), List.of(t), 1e3).item_float();
+            assertEquals(0, same, 1e-6);
+            assertTrue(diff > 0);
+        }
+    }
+}
