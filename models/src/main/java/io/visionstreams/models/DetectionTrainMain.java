@@ -229,7 +229,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "- Detection loss (cls+box+image, mean of first/last 10%% of steps): %.3f → %.3f; "
                 + "training time %.0f s (whole command %.0f s) on 2 shared CPU cores.%n", h.firstLoss(), h.lastLoss(), h.seconds(), totalSeconds));
         sb.append("\n## Held-out results\n\n").append(evalScenes).append(" scenes at 320×320 on validation backgrounds only "
-                + "(seed ").append(evalSeed).append("), run through ONNX Runtime on the exported graph; post-processing: score ≥ 0.05, "
+                + "(seed ").append(evalSeed).append("), run through ONNX Runtime on the exported graph; post-processing: score ≥ " + DetectionTrainer.EVAL_SCORE_THRESHOLD + ", "
                 + "top 1000, per-class NMS IoU 0.5, top 100. COCO-style AP (101-point, IoU .50:.05:.95, `CocoEval`).\n\n");
         sb.append("| Model | mAP@[.5:.95] | AP50 | AP75 |\n|---|---|---|---|\n");
         row(sb, "untrained (same init)", untrained);

@@ -130,6 +130,12 @@ public final class DetectionTrainer {
         return out;
     }
 
+    /**
+     * Evaluation score threshold: low, as COCO evaluations of dense detectors use, since AP only gains from
+     * low-score detections (they sit at the tail of the precision-recall curve).
+     */
+    public static final float EVAL_SCORE_THRESHOLD = 0.01f;
+
     /** COCO AP of the exported model on scenes, run by ONNX Runtime. */
     public static CocoEval.Result evaluate(byte[] onnx, List<InterimScenes.Scene> scenes) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -151,7 +157,7 @@ public final class DetectionTrainer {
                     float[] boxes = array(r, "boxes");
                     float[] scores = array(r, "scores");
                     for (int i = 0; i < b.size(); i++) {
-                        dets.add(CocoEval.postprocess(boxes, scores, i * a, a, c, 0.05f, 0.5, 1000, 100));
+                        dets.add(CocoEval.postprocess(boxes, scores, i * a, a, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
                     }
                 }
             }

@@ -86,4 +86,53 @@ class DetectionTrainingTest {
             assertTrue(diff > 0);
         }
     }
+
+    /**
+     * The integral loss as the doc defines it: the mean over u ∈ {.50,…,.75} of six focal losses, each with
+     * binary targets "assigned and IoU(predicted box, gt) ≥ u", computed here literally in Java and compared
+     * with DetectionLoss's soft-target form.
+     */
+    @Test
+    void integralLossIsTheMeanOfSixThresholdedFocalLosses() {
+        int size = 64;
+        int a = 64 + 16 + 4;
+        int c = 3;
+        GtBox box = new GtBox(17, 17, 47, 47, 2);
+        try (PointerScope s = new PointerScope()) {
+            org.bytedeco.pytorch.global.torch.manual_seed(4);
+            // every stride-8 anchor predicts a 30×30 box around itself: IoUs 0.60 / 0.35 / 0.22 by offset
+            float[] l = new float[a * 4];
+            for (int i = 0; i < a * 4; i++) {
+                l[i] = (float) Math.log(15.0 / (i / 4 < 64 ? 8 : i / 4 < 80 ? 16 : 32));
+            }
+            Tensor ltrb = DetectionLoss.tensor(l, 1, a, 4);
+            Tensor logits = org.bytedeco.pytorch.global.torch.randn(1, a, c);
+            WrnDetector.TrainOut out = new WrnDetector.TrainOut(ltrb, logits, org.bytedeco.pytorch.global.torch.zeros(1, c, 4, 4),
+                    org.bytedeco.pytorch.global.torch.zeros(1, c), List.of());
+            DetectionLoss.Parts parts = DetectionLoss.compute(out, List.of(List.of(box)), size, DetectionLoss.ClsMode.INTEGRAL);
+
+            DetectionLoss.Assignment as = DetectionLoss.assign(List.of(List.of(box)), size);
+            assertEquals(16, as.numPos());
+            float[] x = io.visionstreams.models.nn.Export.data(logits);
+            float[] boxes = io.visionstreams.models.nn.Export.data(WrnDetector.decode(ltrb, size));
+            double mean = 0;
+            int positivesAtHalf = 0;
+            for (double u : DetectionLoss.INTEGRAL_U) {
+                double sum = 0;
+                for (int i = 0; i < a; i++) {
+                    double iou = as.gt()[i] < 0 ? 0 : GtBox.iou(boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2],
+                            boxes[i * 4 + 3], box.x1(), box.y1(), box.x2(), box.y2());
+                    for (int k = 0; k < c; k++) {
+                        boolean y = as.gt()[i] >= 0 && k == box.cls() && iou >= u;
+                        positivesAtHalf += y && u == 0.5 ? 1 : 0;
+                        double p = 1 / (1 + Math.exp(-x[i * c + k]));
+                        sum += y ? -0.25 * Math.pow(1 - p, 2) * Math.log(p) : -0.75 * Math.pow(p, 2) * Math.log(1 - p);
+                    }
+                }
+                mean += sum / as.numPos() / DetectionLoss.INTEGRAL_U.length;
+            }
+            assertEquals(4, positivesAtHalf, "the four anchors 4 px from the centre have IoU 0.60");
+            assertEquals(mean, parts.cls(), 1e-4 * mean);
+        }
+    }
 }
