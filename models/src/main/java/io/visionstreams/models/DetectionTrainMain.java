@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import io.visionstreams.models.detection.CocoEval;
 import io.visionstreams.models.detection.DetectionLoss;
 import io.visionstreams.models.detection.DetectionTrainer;
+import io.visionstreams.models.data.ImageFolder;
+import io.visionstreams.models.detection.GeneratedScenes;
 import io.visionstreams.models.detection.InterimScenes;
+import io.visionstreams.models.detection.SceneSource;
 import io.visionstreams.models.detection.StubDetector;
 import io.visionstreams.models.detection.WrnDetector;
 import io.visionstreams.models.nn.Checkpoints;
@@ -64,6 +67,9 @@ public final class DetectionTrainMain implements Callable<Integer> {
     DetectionLoss.ClsMode clsMode;
     @Option(names = "--at-beta", defaultValue = "1000")
     double atBeta;
+    @Option(names = "--scenes", defaultValue = "interim",
+            description = "interim (InterimScenes, used for the shipped v1 models) or generator (DetectionSceneGenerator)")
+    String scenes;
     @Option(names = "--eval-scenes", defaultValue = "200")
     int evalScenes;
     @Option(names = "--eval-seed", defaultValue = "20261123")
@@ -89,9 +95,21 @@ public final class DetectionTrainMain implements Callable<Integer> {
         long tStart = System.nanoTime();
         WrnDetector.Config cfg = role.teacher ? WrnDetector.Config.teacher() : WrnDetector.Config.student();
         String modelName = name != null ? name : role.teacher ? "detector-teacher" : "detector-student";
-        InterimScenes train = InterimScenes.fromFolder(images, false);
-        InterimScenes val = InterimScenes.fromFolder(images, true);
-        System.out.printf("backgrounds: %d train, %d validation%n", train.backgroundCount(), val.backgroundCount());
+        InterimScenes interimTrain = InterimScenes.fromFolder(images, false);
+        InterimScenes interimVal = InterimScenes.fromFolder(images, true);
+        int nTrainBg = interimTrain.backgroundCount();
+        int nValBg = interimVal.backgroundCount();
+        SceneSource train = interimTrain;
+        SceneSource val = interimVal;
+        if (scenes.equals("generator")) {
+            // the same file-level split as the interim renderer, so held-out backgrounds stay held out
+            ImageFolder.Split split = ImageFolder.of(images).split(InterimScenes.VAL_FRACTION, InterimScenes.SPLIT_SEED);
+            train = new GeneratedScenes(split.train(), seed);
+            val = new GeneratedScenes(split.validation(), evalSeed);
+        } else if (!scenes.equals("interim")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--scenes must be interim or generator");
+        }
+        System.out.printf("backgrounds: %d train, %d validation%n", nTrainBg, nValBg);
         List<InterimScenes.Scene> held = DetectionTrainer.heldOut(val, evalScenes, evalSeed);
 
         WrnDetector net = DetectionTrainer.newNet(cfg, seed);
@@ -140,7 +158,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
         io.visionstreams.models.onnx.OnnxGraphBuilder g = new io.visionstreams.models.onnx.OnnxGraphBuilder("count");
         long macs = net.emitCounting(g);
         String card = card(modelName, cfg, net.parameterCount(), macs, onnx.length, sha, untrained, trained, h,
-                teacherResult, noAt, hNoAt, parity, speed, train.backgroundCount(), val.backgroundCount(),
+                teacherResult, noAt, hNoAt, parity, speed, nTrainBg, nValBg,
                 (System.nanoTime() - tStart) / 1e9);
         Files.writeString(out.resolve("MODEL_CARD.md"), card, StandardCharsets.UTF_8);
         System.out.println("wrote " + out + " sha256=" + sha);
@@ -206,7 +224,9 @@ public final class DetectionTrainMain implements Callable<Integer> {
                         + "centre + exp(ltrb)·stride; CAM/GAP head on the stride-16 level (one 1×1 conv used both on the "
                         + "map, giving `cams`, and on its global average, giving `class_logits`, so mean(cams) = class_logits).\n\n");
         sb.append("## Training\n\n");
-        sb.append("- Data: generated scenes (interim renderer `InterimScenes`): natural-image backgrounds (random square crop, "
+        sb.append(scenes.equals("generator") ? "- Data: `DetectionSceneGenerator` scenes (rotated, occluding, textured "
+                + "circles/rectangles/triangles, visible-pixel boxes, ≥50% visibility). Backgrounds"
+                : "- Data: generated scenes (interim renderer `InterimScenes`): natural-image backgrounds (random square crop, "
                 + "resize, h-flip) with 1–4 non-overlapping filled circles, axis-aligned rectangles and triangles of 16–112 px, "
                 + "exact boxes. Backgrounds: file-level split of the image folder (`ImageFolder.split(0.2, seed 7)`): ")
                 .append(nTrainBg).append(" training images, ").append(nValBg).append(" validation images.\n");

@@ -45,7 +45,7 @@ public final class DetectionTrainer {
     private DetectionTrainer() {
     }
 
-    public static History train(WrnDetector net, InterimScenes scenes, Options o, PrintStream log) {
+    public static History train(WrnDetector net, SceneSource scenes, Options o, PrintStream log) {
         torch.set_num_threads(2);
         Random rnd = new Random(o.seed() * 31 + 1);
         Adam opt = Optimizers.adam(net.parameters(), o.lr(), 0);
@@ -121,7 +121,7 @@ public final class DetectionTrainer {
     }
 
     /** Deterministic held-out scenes at the contract size (backgrounds of the validation split only). */
-    public static List<InterimScenes.Scene> heldOut(InterimScenes validation, int n, long seed) {
+    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed) {
         Random rnd = new Random(seed);
         List<InterimScenes.Scene> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -17,7 +17,7 @@ import io.visionstreams.models.data.RgbImage;
  * never reuse a training background. Object sizes are in pixels and independent of the canvas, so a net
  * trained on small canvases sees objects at the scale it meets on the 320×320 contract input.
  */
-public final class InterimScenes {
+public final class InterimScenes implements SceneSource {
 
     public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] STD = {0.229f, 0.224f, 0.225f};
@@ -53,6 +53,7 @@ public final class InterimScenes {
         return backgrounds.size();
     }
 
+    @Override
     public Scene render(int size, Random rnd) {
         int[] rgb = background(size, rnd);
         int n = 1 + rnd.nextInt(4);
