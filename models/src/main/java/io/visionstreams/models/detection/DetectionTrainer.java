@@ -122,10 +122,14 @@ public final class DetectionTrainer {
 
     /** Deterministic held-out scenes at the contract size (backgrounds of the validation split only). */
     public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed) {
+        return heldOut(validation, n, seed, WrnDetector.INPUT_SIZE);
+    }
+
+    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed, int size) {
         Random rnd = new Random(seed);
         List<InterimScenes.Scene> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(validation.render(WrnDetector.INPUT_SIZE, rnd));
+            out.add(validation.render(size, rnd));
         }
         return out;
     }
@@ -160,6 +164,27 @@ public final class DetectionTrainer {
                         dets.add(CocoEval.postprocess(boxes, scores, i * a, a, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
                     }
                 }
+            }
+        }
+        return CocoEval.evaluate(gts, dets, c);
+    }
+
+    /**
+     * COCO AP of the libtorch net at the scenes' own size (anchors decoded for that size): for quick checks on
+     * small canvases, where the 320-input ONNX graph does not apply.
+     */
+    public static CocoEval.Result evaluateTorch(WrnDetector net, List<InterimScenes.Scene> scenes) {
+        net.eval();
+        int c = net.config().classes();
+        List<List<GtBox>> gts = new ArrayList<>();
+        List<List<CocoEval.Det>> dets = new ArrayList<>();
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            for (InterimScenes.Scene s : scenes) {
+                List<Tensor> out = net.forward(List.of(images(List.of(s))));
+                float[] boxes = io.visionstreams.models.nn.Export.data(out.get(0));
+                float[] scores = io.visionstreams.models.nn.Export.data(out.get(1));
+                gts.add(s.boxes());
+                dets.add(CocoEval.postprocess(boxes, scores, 0, boxes.length / 4, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
             }
         }
         return CocoEval.evaluate(gts, dets, c);
