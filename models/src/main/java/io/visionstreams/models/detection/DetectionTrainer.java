@@ -1,0 +1,245 @@
+package io.visionstreams.models.detection;
+
+import static org.bytedeco.pytorch.global.torch.manual_seed;
+
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.visionstreams.models.onnx.OnnxGraphBuilder;
+import io.visionstreams.models.train.LrSchedule;
+import io.visionstreams.models.train.Optimizers;
+
+/** Training loop, held-out evaluation through ONNX Runtime (what ships), and ORT latency. */
+public final class DetectionTrainer {
+
+    /**
+     * @param trainSize square training canvas; the net is fully convolutional and objects keep their pixel size,
+     *                  so training on small canvases is cheap and transfers to the 320 contract input
+     * @param teacher   non-null: add attention transfer from this (trained) teacher with weight {@code atBeta}
+     */
+    public record Options(int steps, int batch, int trainSize, double lr, long seed, DetectionLoss.ClsMode clsMode,
+                          WrnDetector teacher, double atBeta, int logEvery) {
+    }
+
+    /** Mean total loss over the first and last 10% of steps, and wall time. */
+    public record History(double firstLoss, double lastLoss, double seconds) {
+    }
+
+    private DetectionTrainer() {
+    }
+
+    public static History train(WrnDetector net, SceneSource scenes, Options o, PrintStream log) {
+        torch.set_num_threads(2);
+        Random rnd = new Random(o.seed() * 31 + 1);
+        Adam opt = Optimizers.adam(net.parameters(), o.lr(), 0);
+        // short linear warm-up then cosine: Adam on a fresh BN net is jumpy in the first steps
+        LrSchedule cos = LrSchedule.cosine(o.lr(), o.lr() * 0.02, o.steps());
+        int warm = Math.max(1, o.steps() / 20);
+        int window = Math.max(1, o.steps() / 10);
+        double first = 0;
+        double last = 0;
+        long t0 = System.nanoTime();
+        net.train(true);
+        if (o.teacher() != null) {
+            o.teacher().eval();
+        }
+        for (int step = 0; step < o.steps(); step++) {
+            double lr = step < warm ? o.lr() * (step + 1) / warm : cos.lr(step);
+            Optimizers.setLr(opt, lr);
+            List<InterimScenes.Scene> batch = new ArrayList<>();
+            for (int i = 0; i < o.batch(); i++) {
+                batch.add(scenes.render(o.trainSize(), rnd));
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor x = images(batch);
+                opt.zero_grad();
+                WrnDetector.TrainOut out = net.forwardTrain(x);
+                DetectionLoss.Parts parts = DetectionLoss.compute(out, batch.stream().map(InterimScenes.Scene::boxes).toList(),
+                        o.trainSize(), o.clsMode());
+                Tensor loss = parts.total();
+                float at = 0;
+                if (o.teacher() != null) {
+                    List<Tensor> tg;
+                    try (NoGradGuard ng = new NoGradGuard()) {
+                        tg = o.teacher().forwardTrain(x).groups();
+                    }
+                    Tensor atLoss = AttentionTransfer.loss(out.groups(), tg, o.atBeta());
+                    at = atLoss.item_float();
+                    loss = loss.add(atLoss);
+                }
+                loss.backward();
+                opt.step();
+                // the AT term is excluded so that runs with and without AT report the same detection loss
+                double l = parts.cls() + parts.box() + parts.image();
+                if (step < window) {
+                    first += l / window;
+                }
+                if (step >= o.steps() - window) {
+                    last += l / window;
+                }
+                if (log != null && (step % o.logEvery() == 0 || step == o.steps() - 1)) {
+                    log.printf(Locale.ROOT, "step %5d/%d lr %.2e cls %.4f box %.4f img %.4f at %.4f  %.1fs%n", step + 1,
+                            o.steps(), lr, parts.cls(), parts.box(), parts.image(), at, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        net.eval();
+        return new History(first, last, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static Tensor images(List<InterimScenes.Scene> batch) {
+        int s = batch.get(0).size();
+        float[] all = new float[batch.size() * 3 * s * s];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i).chw(), 0, all, i * 3 * s * s, 3 * s * s);
+        }
+        return torch.from_blob(new FloatPointer(all), batch.size(), 3, s, s).clone();
+    }
+
+    public static byte[] export(WrnDetector net, String graphName) {
+        net.eval();
+        OnnxGraphBuilder g = new OnnxGraphBuilder(graphName);
+        net.emit(g);
+        return g.toByteArray();
+    }
+
+    /** Deterministic held-out scenes at the contract size (backgrounds of the validation split only). */
+    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed) {
+        return heldOut(validation, n, seed, WrnDetector.INPUT_SIZE);
+    }
+
+    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed, int size) {
+        Random rnd = new Random(seed);
+        List<InterimScenes.Scene> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(validation.render(size, rnd));
+        }
+        return out;
+    }
+
+    /**
+     * Evaluation score threshold: low, as COCO evaluations of dense detectors use, since AP only gains from
+     * low-score detections (they sit at the tail of the precision-recall curve).
+     */
+    public static final float EVAL_SCORE_THRESHOLD = 0.01f;
+
+    /** COCO AP of the exported model on scenes, run by ONNX Runtime. */
+    public static CocoEval.Result evaluate(byte[] onnx, List<InterimScenes.Scene> scenes) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int s = WrnDetector.INPUT_SIZE;
+        int a = WrnDetector.NUM_ANCHORS;
+        int c = WrnDetector.CLASSES.size();
+        List<List<GtBox>> gts = new ArrayList<>();
+        List<List<CocoEval.Det>> dets = new ArrayList<>();
+        try (OrtSession.SessionOptions so = options(); OrtSession session = env.createSession(onnx, so)) {
+            for (int start = 0; start < scenes.size(); start += 8) {
+                List<InterimScenes.Scene> b = scenes.subList(start, Math.min(scenes.size(), start + 8));
+                float[] in = new float[b.size() * 3 * s * s];
+                for (int i = 0; i < b.size(); i++) {
+                    System.arraycopy(b.get(i).chw(), 0, in, i * 3 * s * s, 3 * s * s);
+                    gts.add(b.get(i).boxes());
+                }
+                try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in), new long[] {b.size(), 3, s, s});
+                     OrtSession.Result r = session.run(Map.of("images", t))) {
+                    float[] boxes = array(r, "boxes");
+                    float[] scores = array(r, "scores");
+                    for (int i = 0; i < b.size(); i++) {
+                        dets.add(CocoEval.postprocess(boxes, scores, i * a, a, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
+                    }
+                }
+            }
+        }
+        return CocoEval.evaluate(gts, dets, c);
+    }
+
+    /**
+     * COCO AP of the libtorch net at the scenes' own size (anchors decoded for that size): for quick checks on
+     * small canvases, where the 320-input ONNX graph does not apply.
+     */
+    public static CocoEval.Result evaluateTorch(WrnDetector net, List<InterimScenes.Scene> scenes) {
+        net.eval();
+        int c = net.config().classes();
+        List<List<GtBox>> gts = new ArrayList<>();
+        List<List<CocoEval.Det>> dets = new ArrayList<>();
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            for (InterimScenes.Scene s : scenes) {
+                List<Tensor> out = net.forward(List.of(images(List.of(s))));
+                float[] boxes = io.visionstreams.models.nn.Export.data(out.get(0));
+                float[] scores = io.visionstreams.models.nn.Export.data(out.get(1));
+                gts.add(s.boxes());
+                dets.add(CocoEval.postprocess(boxes, scores, 0, boxes.length / 4, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
+            }
+        }
+        return CocoEval.evaluate(gts, dets, c);
+    }
+
+    private static float[] array(OrtSession.Result r, String name) throws OrtException {
+        FloatBuffer fb = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();
+        float[] f = new float[fb.remaining()];
+        fb.get(f);
+        return f;
+    }
+
+    static OrtSession.SessionOptions options() throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setIntraOpNumThreads(2);
+        so.setInterOpNumThreads(1);
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        so.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return so;
+    }
+
+    /** Median ORT latency in ms per image at batch 1 and batch 8 (2 intra-op threads, 320×320). */
+    public static double[] speed(byte[] onnx, int runs) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        double[] out = new double[2];
+        int[] batches = {1, 8};
+        try (OrtSession.SessionOptions so = options(); OrtSession session = env.createSession(onnx, so)) {
+            for (int bi = 0; bi < 2; bi++) {
+                int n = batches[bi];
+                float[] in = new float[n * 3 * 320 * 320];
+                Random rnd = new Random(5);
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = (float) rnd.nextGaussian();
+                }
+                double[] t = new double[runs];
+                try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in), new long[] {n, 3, 320, 320})) {
+                    for (int w = 0; w < 3; w++) {
+                        session.run(Map.of("images", x)).close();
+                    }
+                    for (int r = 0; r < runs; r++) {
+                        long t0 = System.nanoTime();
+                        session.run(Map.of("images", x)).close();
+                        t[r] = (System.nanoTime() - t0) / 1e6 / n;
+                    }
+                }
+                Arrays.sort(t);
+                out[bi] = t[runs / 2];
+            }
+        }
+        return out;
+    }
+
+    /** Fresh net of {@code cfg} initialised from {@code seed}. */
+    public static WrnDetector newNet(WrnDetector.Config cfg, long seed) {
+        manual_seed(seed);
+        return new WrnDetector(cfg);
+    }
+}
