@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * attention transfer, and {@code --compare-without-at} to also train the same student without AT (same seed,
  * same steps, same data order) and put both results on the card.
  */
-@Command(name = "train-detection", mixinStandardHelpOptions = true,
+@Command(name = "detection", mixinStandardHelpOptions = true,
         description = "Train the WRN detector (teacher or AT-distilled student) and write a zoo entry.")
 public final class DetectionTrainMain implements Callable<Integer> {
 

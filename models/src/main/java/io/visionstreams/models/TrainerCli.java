@@ -40,6 +40,7 @@ public final class TrainerCli {
         CommandLine cl = new CommandLine(new TrainerCli());
         cl.getSubcommands().get("train").addSubcommand("stereo", new StereoTrainMain.Train());
         cl.getSubcommands().get("evaluate").addSubcommand("stereo", new StereoTrainMain.Evaluate());
+        cl.getSubcommands().get("train").addSubcommand("detection", new DetectionTrainMain());
         return cl;
     }
 

@@ -19,7 +19,7 @@ import io.visionstreams.schema.ModelDescriptor;
 public final class ModelZoo {
 
     /** The detector served when none is configured. */
-    public static final String DEFAULT_DETECTOR = "detector/0-stub";
+    public static final String DEFAULT_DETECTOR = "detector-student/1";
 
     private static final String ROOT = "/io/visionstreams/zoo/";
 

@@ -107,8 +107,8 @@ class DetectionPipelineIntegrationTest {
             assertEquals(n, c.seen.size());
             assertEquals(0, c.duplicates());
             for (Detections d : c.detections) {
-                assertEquals("detector", d.getModel().getName());
-                assertEquals("0-stub", d.getModel().getVersion());
+                assertEquals("detector-student", d.getModel().getName());
+                assertEquals("1", d.getModel().getVersion());
                 assertEquals(topics.frames(), d.getSource().getTopic());
                 assertEquals(320, d.getImageWidth());
                 assertTrue(d.getLatency().getInferMicros() > 0);

@@ -49,14 +49,14 @@ class DetectorDeploymentTest {
 
     @Test
     void defaultsServeDetectionsOnASyntheticFrame() throws Exception {
-        assertEquals("bundled:detector/0-stub", deployment.model().location());
+        assertEquals("bundled:detector-student/1", deployment.model().location());
         EncodedFrame f = new SyntheticCamera(640, 480, 3L).frame(0);
         Image img = ImageCodec.decodeRgb(f.encoding(), f.data(), f.width(), f.height(), ImageLimits.defaults());
 
         DetectionResult r = deployment.detector().detect(img);
 
-        assertEquals("detector", r.modelName());
-        assertEquals("0-stub", r.modelVersion());
+        assertEquals("detector-student", r.modelName());
+        assertEquals("1", r.modelVersion());
         assertEquals("onnxruntime-cpu", r.runtimeName());
         assertEquals(640, r.imageWidth());
         assertEquals(480, r.imageHeight());

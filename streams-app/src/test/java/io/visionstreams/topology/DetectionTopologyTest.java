@@ -176,10 +176,10 @@ class DetectionTopologyTest {
             assertEquals(0, d.getSource().getPartition());
             assertEquals(i, d.getSource().getOffset());
 
-            assertEquals("detector", d.getModel().getName());
-            assertEquals("0-stub", d.getModel().getVersion());
+            assertEquals("detector-student", d.getModel().getName());
+            assertEquals("1", d.getModel().getVersion());
             assertEquals("onnxruntime-cpu", d.getModel().getRuntime());
-            assertEquals("detector:0-stub", d.getModel().getName() + ":" + d.getModel().getVersion());
+            assertEquals("detector-student:1", d.getModel().getName() + ":" + d.getModel().getVersion());
 
             assertEquals(1, d.getLatency().getBatchSize());
             assertTrue(d.getLatency().getDecodeMicros() > 0, "decode time recorded");
