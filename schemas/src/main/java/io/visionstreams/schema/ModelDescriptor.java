@@ -214,7 +214,7 @@ public record ModelDescriptor(String name, String version, String task, String o
         }
         present(p, "stylization.weightsInput", s.weightsInput());
         present(p, "stylization.output", s.output());
-        if (s.outputRange() == null || s.outputRange().size() != 2 || s.outputRange().contains(null)
+        if (s.outputRange() == null || s.outputRange().size() != 2 || s.outputRange().stream().anyMatch(v -> v == null)
                 || !(s.outputRange().get(0) < s.outputRange().get(1))) {
             p.add("stylization.outputRange must be [low, high] with low < high, got " + s.outputRange());
         }

@@ -55,12 +55,22 @@ public final class StyleEval {
                 java.util.Arrays.fill(idx, k);
                 Tensor w = StyleTrainer.oneHot(idx, s);
                 rows.add(new Row(t.styleNames().get(k),
-                        metrics(t.net().forward(heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist),
+                        metrics(forward(t.net(), heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist),
                         metrics(heldOut, heldOut, train, indep, gTrain, gIndep, styleHist),
-                        metrics(untrained.forward(heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist)));
+                        metrics(forward(untrained, heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist)));
             }
         }
         return rows;
+    }
+
+    /** Forward in chunks of 4 so evaluation memory stays small on the shared machine. */
+    private static Tensor forward(StyleNet net, Tensor x, Tensor w) {
+        org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
+        for (long i = 0; i < x.size(0); i += 4) {
+            long n = Math.min(4, x.size(0) - i);
+            parts.push_back(net.forward(x.narrow(0, i, n), w.narrow(0, i, n)));
+        }
+        return org.bytedeco.pytorch.global.torch.cat(parts, 0);
     }
 
     private static Metrics metrics(Tensor p, Tensor c, RandomLossNet train, RandomLossNet indep, List<Tensor> gTrain,

@@ -31,7 +31,7 @@ public final class StyleTrainer {
                          double tvWeight, int threads) {
 
         public static Config defaults(Path contentDir, List<Path> styles) {
-            return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 5.0, 1.0, 2);
+            return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 10.0, 0.05, 2);
         }
 
         public Config withSteps(int s, int sz, int b, int w, long sd) {
@@ -52,6 +52,7 @@ public final class StyleTrainer {
     private final StyleContent.Split content;
     private final StyleNet net;
     private final List<Losses> history = new ArrayList<>();
+    private volatile boolean stopRequested;
 
     public StyleTrainer(Config cfg) throws IOException {
         this.cfg = cfg;
@@ -163,8 +164,16 @@ public final class StyleTrainer {
                 history.add(new Losses(l[0].item_float(), l[1].item_float(), l[2].item_float(), l[3].item_float()));
             }
             onStep.accept(step);
+            if (stopRequested) {
+                break;
+            }
         }
         net.eval();
+    }
+
+    /** Ends {@link #train} after the current step (time limit). */
+    public void stop() {
+        stopRequested = true;
     }
 
     public void saveCheckpoint(Path file) throws IOException {
