@@ -29,8 +29,34 @@ import picocli.CommandLine.Option;
  * Minimal entry point until the trainer CLI exists: {@code train style --content DIR --styles F1,F2 ...}.
  * Trains, evaluates on held-out content, and writes a zoo entry (model.onnx, model.json, MODEL_CARD.md).
  */
-@Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = StyleTrainMain.Train.class)
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+        subcommands = {StyleTrainMain.Train.class, StyleTrainMain.Stylize.class})
 public final class StyleTrainMain {
+
+    @Command(name = "stylize", mixinStandardHelpOptions = true,
+            description = "Run a stylisation zoo entry (ONNX, ORT) on one image: one PNG per style and a 50/50 blend.")
+    static final class Stylize implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "zoo entry folder with model.json and model.onnx")
+        Path model;
+        @Option(names = "--image", required = true)
+        Path image;
+        @Option(names = "--longest", defaultValue = "256", description = "resize so the longer side is this")
+        int longest;
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path json = model.resolve(ModelDescriptor.FILE_NAME);
+            ModelDescriptor d = ModelDescriptor.read(json);
+            d.verifyOnnx(json);
+            byte[] onnx = Files.readAllBytes(model.resolve(d.onnx()));
+            for (Path f : StyleZoo.examples(onnx, image, d.stylization().styles(), longest, out)) {
+                System.out.println("wrote " + f);
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "train", mixinStandardHelpOptions = true, subcommands = Style.class,
             description = "Train a model.")

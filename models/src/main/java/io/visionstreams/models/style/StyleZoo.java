@@ -80,7 +80,7 @@ public final class StyleZoo {
             Tensor x = StyleImages.toTensor(src);
             long[] shape = Export.shape(x);
             float[] xd = Export.data(x);
-            for (int k = 0; k <= s; k++) {
+            for (int k = 0; k < s + (s >= 2 ? 1 : 0); k++) { // the blend needs two styles
                 float[] w = new float[s];
                 String name;
                 if (k < s) {
