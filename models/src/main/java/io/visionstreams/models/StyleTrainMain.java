@@ -126,8 +126,9 @@ public final class StyleTrainMain {
                 }
                 if (step % logEvery == 0 || step == steps) {
                     StyleTrainer.Losses m = t.recentMean(step - logEvery, step);
-                    System.out.printf(Locale.ROOT, "step %d/%d  total %.4f  content %.4f  style %.4f  tv %.4f  (%.1f s)%n",
-                            step, steps, m.total(), m.content(), m.style(), m.tv(), (System.nanoTime() - t0) / 1e9);
+                    System.out.printf(Locale.ROOT, "step %d/%d  total %.4f  content %.4f  style %.4f  tv %.4f  |g| %.3g  skipped %d  (%.1f s)%n",
+                            step, steps, m.total(), m.content(), m.style(), m.tv(), t.lastGradNorm(), t.skipped(),
+                            (System.nanoTime() - t0) / 1e9);
                 }
             });
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -229,7 +230,7 @@ public final class StyleTrainMain {
                     Weights: content %.3g, style %.3g, TV %.3g. Style targets from each style image resized to longest side %d.
 
                     ## Training
-                    Adam lr %.3g, batch %d, %d steps, %d×%d random crops, each sample a uniformly random style, %d threads on a
+                    Adam lr %.3g, gradient norm clipped at %.1f (%d non-finite steps skipped), batch %d, %d steps, %d×%d random crops, each sample a uniformly random style, %d threads on a
                     shared 2-core CPU: %.0f s (%.2f steps/s). Seed %d.
                     Content: %s, every 5th file (sorted by name) held out; training files (%d): %s.
                     Held out (%d): %s.
@@ -269,7 +270,8 @@ public final class StyleTrainMain {
                     name, version, width, n.convParameters(), n.normParametersPerStyle(), t.styleNames().size(),
                     n.normParametersPerStyle() * t.styleNames().size(), n.macs(512, 512) / 1e9,
                     indexed(t.styleNames()), t.lossNet().identity(), lossSeed + StyleEval.INDEPENDENT_SEED_OFFSET,
-                    StyleEval.INDEPENDENT_SEED_OFFSET, contentWeight, styleWeight, tvWeight, styleSize, lr, batch, steps,
+                    StyleEval.INDEPENDENT_SEED_OFFSET, contentWeight, styleWeight, tvWeight, styleSize, lr,
+                    StyleTrainer.CLIP_NORM, t.skipped(), batch, steps,
                     size, size, threads, secs, steps / secs, seed, content, t.content().train().names().size(),
                     String.join(", ", t.content().train().names()), t.content().heldOut().names().size(),
                     String.join(", ", t.content().heldOut().names()), first.total(), first.content(), first.style(),

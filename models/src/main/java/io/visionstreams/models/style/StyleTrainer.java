@@ -1,6 +1,7 @@
 package io.visionstreams.models.style;
 
 import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,6 +45,9 @@ public final class StyleTrainer {
     public record Losses(double total, double content, double style, double tv) {
     }
 
+    /** Gradient-norm clip: a long first run diverged to NaN after ~110 steps without it. */
+    public static final double CLIP_NORM = 5.0;
+
     private final Config cfg;
     private final RandomLossNet lossNet;
     private final List<String> styleNames = new ArrayList<>();
@@ -53,6 +57,8 @@ public final class StyleTrainer {
     private final StyleNet net;
     private final List<Losses> history = new ArrayList<>();
     private volatile boolean stopRequested;
+    private int skipped;
+    private double lastGradNorm;
 
     public StyleTrainer(Config cfg) throws IOException {
         this.cfg = cfg;
@@ -160,8 +166,17 @@ public final class StyleTrainer {
                 Tensor[] l = losses(net, c, oneHot(idx, s));
                 opt.zero_grad();
                 l[0].backward();
-                opt.step();
-                history.add(new Losses(l[0].item_float(), l[1].item_float(), l[2].item_float(), l[3].item_float()));
+                double norm = clip_grad_norm_(net.parameters(), CLIP_NORM);
+                float total = l[0].item_float();
+                if (Double.isFinite(norm) && Float.isFinite(total)) {
+                    opt.step();
+                    history.add(new Losses(total, l[1].item_float(), l[2].item_float(), l[3].item_float()));
+                    lastGradNorm = norm;
+                } else {
+                    // never let one bad batch poison the weights; the step is counted and reported
+                    skipped++;
+                    history.add(history.isEmpty() ? new Losses(0, 0, 0, 0) : history.get(history.size() - 1));
+                }
             }
             onStep.accept(step);
             if (stopRequested) {
@@ -169,6 +184,16 @@ public final class StyleTrainer {
             }
         }
         net.eval();
+    }
+
+    /** Steps skipped because the loss or gradient was not finite. */
+    public int skipped() {
+        return skipped;
+    }
+
+    /** Gradient norm (before clipping) of the last applied step. */
+    public double lastGradNorm() {
+        return lastGradNorm;
     }
 
     /** Ends {@link #train} after the current step (time limit). */
