@@ -79,9 +79,34 @@ public final class StyleContent {
         return size;
     }
 
-    /** One random crop from a random image, as CHW floats. */
+    /**
+     * One random crop from a random image, as CHW floats. Nearly flat crops are redrawn (up to 20 times):
+     * on a constant input every instance norm sees variance ≈ 0, and its backward pass multiplies the
+     * rounding noise by 1/sqrt(ε) ≈ 316 per layer, which overflows float32 through 16 norms (NaN steps).
+     */
     public float[] randomCrop(Random rnd) {
-        return crop(images.get(rnd.nextInt(images.size())), rnd);
+        float[] c = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            c = crop(images.get(rnd.nextInt(images.size())), rnd);
+            if (std(c) >= MIN_STD) {
+                break;
+            }
+        }
+        return c;
+    }
+
+    /** Minimum standard deviation of a training crop, in network units (about 2 grey levels). */
+    static final double MIN_STD = 2.0 / 255 / StyleImages.STD;
+
+    static double std(float[] v) {
+        double s = 0;
+        double s2 = 0;
+        for (float x : v) {
+            s += x;
+            s2 += x * x;
+        }
+        double m = s / v.length;
+        return Math.sqrt(Math.max(0, s2 / v.length - m * m));
     }
 
     private float[] crop(Mat m, Random rnd) {
