@@ -41,6 +41,7 @@ public final class TrainerCli {
         cl.getSubcommands().get("train").addSubcommand("stereo", new StereoTrainMain.Train());
         cl.getSubcommands().get("evaluate").addSubcommand("stereo", new StereoTrainMain.Evaluate());
         cl.getSubcommands().get("train").addSubcommand("detection", new DetectionTrainMain());
+        cl.getSubcommands().get("train").addSubcommand("style", new StyleTrainMain.Style());
         return cl;
     }
 

@@ -27,14 +27,15 @@ import java.util.Set;
  * field is a code change in every reader, which is intended.
  */
 @JsonPropertyOrder({"name", "version", "task", "onnx", "sha256", "input", "outputs", "decoder", "camStride",
-        "classes", "trained"})
+        "classes", "stylization", "trained"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDescriptor(String name, String version, String task, String onnx, String sha256, Input input,
                               Outputs outputs, String decoder, Integer camStride, List<String> classes,
-                              Boolean trained) {
+                              Stylization stylization, Boolean trained) {
 
     public static final String FILE_NAME = "model.json";
     public static final String TASK_DETECTION = "detection";
+    public static final String TASK_STYLIZATION = "stylization";
     public static final String DECODER_V1 = "vision-streams-v1";
     /**
      * Dense per-pixel matching features for stereo: a gray image in, unit-length features [N,C,H,W] out
@@ -48,7 +49,26 @@ public record ModelDescriptor(String name, String version, String task, String o
     /** Maps a patch to a descriptor (output {@code outputs.descriptors}); compare with a distance. */
     public static final String TASK_PATCH_DESCRIPTOR = "patch-descriptor";
     public static final Set<String> KNOWN_TASKS = Set.of(TASK_DETECTION, "classification", "embedding",
-            TASK_STEREO_FEATURES, TASK_PATCH_MATCHING, TASK_PATCH_DESCRIPTOR);
+            TASK_STEREO_FEATURES, TASK_PATCH_MATCHING, TASK_PATCH_DESCRIPTOR, TASK_STYLIZATION);
+
+    /** The descriptor without a stylization section (every task but stylization). */
+    public ModelDescriptor(String name, String version, String task, String onnx, String sha256, Input input,
+                           Outputs outputs, String decoder, Integer camStride, List<String> classes, Boolean trained) {
+        this(name, version, task, onnx, sha256, input, outputs, decoder, camStride, classes, null, trained);
+    }
+
+    /**
+     * The stylisation contract (task "stylization"). The network takes {@code input} (preprocessed as
+     * {@link Input} says, H and W dynamic multiples of {@code sizeMultiple}; input.width/height give the
+     * training size) and a float [N, S] style-weight tensor named {@code weightsInput}: one-hot selects
+     * style {@code styles[s]}, other non-negative weights blend the styles' normalisation parameters
+     * (ρ/Σρ). Output {@code output} is [N, 3, H, W] within {@code outputRange}, in the SAME normalised
+     * space as the input, so pixel = (value · std + mean) / scale, in input.colorOrder.
+     */
+    @JsonPropertyOrder({"styles", "weightsInput", "output", "outputRange", "sizeMultiple", "width", "lossNetwork"})
+    public record Stylization(List<String> styles, String weightsInput, String output, List<Double> outputRange,
+                              int sizeMultiple, int width, String lossNetwork) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -150,6 +170,12 @@ public record ModelDescriptor(String name, String version, String task, String o
         }
         boolean stereo = TASK_STEREO_FEATURES.equals(task);
         boolean patchTask = TASK_PATCH_MATCHING.equals(task) || TASK_PATCH_DESCRIPTOR.equals(task);
+        boolean stylizationTask = TASK_STYLIZATION.equals(task);
+        if (stylizationTask) {
+            checkStylization(p);
+        } else if (stylization != null) {
+            p.add("stylization is only allowed for task '" + TASK_STYLIZATION + "'");
+        }
         if (stereo) {
             if (classes != null && !classes.isEmpty()) {
                 p.add("classes must be absent for " + TASK_STEREO_FEATURES);
@@ -164,9 +190,11 @@ public record ModelDescriptor(String name, String version, String task, String o
                 p.add("decoder must be absent for " + TASK_STEREO_FEATURES + " (the consumer builds the cost volume)");
             }
         } else if (classes == null || classes.isEmpty()) {
-            if (!patchTask) {
+            if (!patchTask && !stylizationTask) {
                 p.add("classes must list at least one class");
             }
+        } else if (stylizationTask) {
+            p.add("classes must be absent for stylization (style names are stylization.styles)");
         } else {
             Set<String> seen = new HashSet<>();
             for (String c : classes) {
@@ -217,6 +245,47 @@ public record ModelDescriptor(String name, String version, String task, String o
             throw new IllegalArgumentException("invalid model descriptor '" + name + "': " + String.join("; ", p));
         }
         return this;
+    }
+
+    private void checkStylization(List<String> p) {
+        if (stylization == null) {
+            p.add("stylization is missing (styles, weightsInput, output, outputRange, sizeMultiple)");
+            return;
+        }
+        Stylization s = stylization;
+        if (s.styles() == null || s.styles().isEmpty()) {
+            p.add("stylization.styles must list at least one style");
+        } else {
+            Set<String> seen = new HashSet<>();
+            for (String n : s.styles()) {
+                if (n == null || n.isBlank()) {
+                    p.add("stylization.styles must not contain blank names");
+                } else if (!seen.add(n)) {
+                    p.add("style '" + n + "' is listed twice");
+                }
+            }
+        }
+        present(p, "stylization.weightsInput", s.weightsInput());
+        present(p, "stylization.output", s.output());
+        if (s.outputRange() == null || s.outputRange().size() != 2 || s.outputRange().stream().anyMatch(v -> v == null)
+                || !(s.outputRange().get(0) < s.outputRange().get(1))) {
+            p.add("stylization.outputRange must be [low, high] with low < high, got " + s.outputRange());
+        }
+        if (s.sizeMultiple() != 4) {
+            p.add("stylization.sizeMultiple must be 4 (two stride-2 convs, two x2 upsamplings), got " + s.sizeMultiple());
+        } else if (input != null && (input.width() % 4 != 0 || input.height() % 4 != 0)) {
+            p.add("input size " + input.width() + "x" + input.height() + " is not a multiple of stylization.sizeMultiple");
+        }
+        if (s.width() < 1) {
+            p.add("stylization.width must be >= 1, got " + s.width());
+        }
+        present(p, "stylization.lossNetwork", s.lossNetwork());
+        if (input != null && input.letterbox()) {
+            p.add("input.letterbox must be false for stylization (pad to a multiple of 4 and crop back instead)");
+        }
+        if (outputs != null || decoder != null || camStride != null) {
+            p.add("outputs, decoder and camStride are detection fields; stylization uses stylization.output");
+        }
     }
 
     private static void checkInput(List<String> p, Input in) {

@@ -1,0 +1,225 @@
+package io.visionstreams.models.style;
+
+import static org.bytedeco.pytorch.global.torch.cat;
+import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+
+import io.visionstreams.models.nn.Checkpoints;
+
+/**
+ * Multi-style training (models-stylisation.md §6–7): Adam, every sample gets a uniformly random style,
+ * loss = λc·content + λs·style(that sample's style) + λtv·TV with the {@link RandomLossNet}.
+ */
+public final class StyleTrainer {
+
+    /** Training settings; the λ defaults were tuned for the random loss net (§8.4: VGG weights do not carry over). */
+    public record Config(Path contentDir, List<Path> styles, int steps, int size, int batch, int width, long seed,
+                         long lossSeed, int styleSize, double lr, double contentWeight, double styleWeight,
+                         double tvWeight, int threads) {
+
+        public static Config defaults(Path contentDir, List<Path> styles) {
+            return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 10.0, 0.05, 2);
+        }
+
+        public Config withSteps(int s, int sz, int b, int w, long sd) {
+            return new Config(contentDir, styles, s, sz, b, w, sd, lossSeed, styleSize, lr, contentWeight, styleWeight,
+                    tvWeight, threads);
+        }
+    }
+
+    /** Loss values of one step or one evaluation (means over the batch). */
+    public record Losses(double total, double content, double style, double tv) {
+    }
+
+    /** Gradient-norm clip: a long first run diverged to NaN after ~110 steps without it. */
+    public static final double CLIP_NORM = 5.0;
+
+    private final Config cfg;
+    private final RandomLossNet lossNet;
+    private final List<String> styleNames = new ArrayList<>();
+    /** Per loss-net stage: the styles' Gram targets flattened to [S, C·C] (one-hot weights select rows). */
+    private final List<Tensor> targets = new ArrayList<>();
+    private final StyleContent.Split content;
+    private final StyleNet net;
+    private final List<Losses> history = new ArrayList<>();
+    private volatile boolean stopRequested;
+    private int skipped;
+    private double lastGradNorm;
+
+    public StyleTrainer(Config cfg) throws IOException {
+        this.cfg = cfg;
+        if (cfg.size() % StyleNet.SIZE_MULTIPLE != 0) {
+            throw new IllegalArgumentException("training size must be a multiple of 4, got " + cfg.size());
+        }
+        org.bytedeco.pytorch.global.torch.set_num_threads(cfg.threads());
+        lossNet = new RandomLossNet(cfg.lossSeed());
+        List<List<Tensor>> perStyle = new ArrayList<>();
+        for (Path p : cfg.styles()) {
+            styleNames.add(styleName(p));
+            perStyle.add(styleGrams(lossNet, p, cfg.styleSize()));
+        }
+        for (int l = 0; l < perStyle.get(0).size(); l++) {
+            TensorVector v = new TensorVector();
+            for (List<Tensor> g : perStyle) {
+                v.push_back(g.get(l).reshape(1, -1));
+            }
+            targets.add(cat(v, 0));
+        }
+        content = StyleContent.load(cfg.contentDir(), cfg.size(), cfg.styles());
+        net = new StyleNet(cfg.styles().size(), cfg.width(), cfg.seed());
+    }
+
+    public static String styleName(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Gram matrices [1, C, C] per stage of a style image resized to {@code longest} (the style size of §6). */
+    static List<Tensor> styleGrams(RandomLossNet ln, Path file, int longest) throws IOException {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor x = StyleImages.toTensor(StyleImages.resizeLongest(StyleImages.readRgb(file), longest));
+            return ln.grams(x);
+        }
+    }
+
+    public StyleNet net() {
+        return net;
+    }
+
+    public List<String> styleNames() {
+        return styleNames;
+    }
+
+    public StyleContent.Split content() {
+        return content;
+    }
+
+    public RandomLossNet lossNet() {
+        return lossNet;
+    }
+
+    public Config config() {
+        return cfg;
+    }
+
+    public List<Losses> history() {
+        return history;
+    }
+
+    /** One-hot [n, S] weights for the given style indices. */
+    public static Tensor oneHot(int[] styles, int numStyles) {
+        float[] w = new float[styles.length * numStyles];
+        for (int i = 0; i < styles.length; i++) {
+            w[i * numStyles + styles[i]] = 1f;
+        }
+        return StyleImages.tensor(w, styles.length, numStyles);
+    }
+
+    /** Loss terms for content batch {@code c} stylised with one-hot {@code weights}; differentiable. */
+    Tensor[] losses(StyleNet model, Tensor c, Tensor weights) {
+        Tensor p = model.forward(c, weights);
+        List<Tensor> fp = lossNet.features(p);
+        List<Tensor> fc = lossNet.features(c);
+        List<Tensor> gp = new ArrayList<>();
+        List<Tensor> gt = new ArrayList<>();
+        for (int l = 0; l < fp.size(); l++) {
+            Tensor g = RandomLossNet.gram(fp.get(l));
+            gp.add(g);
+            gt.add(weights.matmul(targets.get(l)).reshape(g.size(0), g.size(1), g.size(2)));
+        }
+        Tensor ls = RandomLossNet.styleLoss(gp, gt).mean();
+        Tensor lc = lossNet.contentLoss(p, c, fp, fc).mean();
+        Tensor ltv = RandomLossNet.tv(p).mean();
+        Tensor total = lc.mul(new Scalar(cfg.contentWeight())).add(ls.mul(new Scalar(cfg.styleWeight())))
+                .add(ltv.mul(new Scalar(cfg.tvWeight())));
+        return new Tensor[] {total, lc, ls, ltv};
+    }
+
+    /** Trains for {@code cfg.steps()} steps; {@code onStep} sees the 1-based step after each update. */
+    public void train(IntConsumer onStep) {
+        Random rnd = new Random(cfg.seed());
+        int s = styleNames.size();
+        Adam opt = new Adam(net.parameters(), new AdamOptions(cfg.lr()));
+        net.train(true);
+        for (int step = 1; step <= cfg.steps(); step++) {
+            try (PointerScope scope = new PointerScope()) { // frees this step's native temporaries (§6.3)
+                Tensor c = content.train().batch(cfg.batch(), rnd);
+                int[] idx = new int[cfg.batch()];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = rnd.nextInt(s);
+                }
+                Tensor[] l = losses(net, c, oneHot(idx, s));
+                opt.zero_grad();
+                l[0].backward();
+                double norm = clip_grad_norm_(net.parameters(), CLIP_NORM);
+                float total = l[0].item_float();
+                if (Double.isFinite(norm) && Float.isFinite(total)) {
+                    opt.step();
+                    history.add(new Losses(total, l[1].item_float(), l[2].item_float(), l[3].item_float()));
+                    lastGradNorm = norm;
+                } else {
+                    // never let one bad batch poison the weights; the step is counted and reported
+                    skipped++;
+                    history.add(history.isEmpty() ? new Losses(0, 0, 0, 0) : history.get(history.size() - 1));
+                }
+            }
+            onStep.accept(step);
+            if (stopRequested) {
+                break;
+            }
+        }
+        net.eval();
+    }
+
+    /** Steps skipped because the loss or gradient was not finite. */
+    public int skipped() {
+        return skipped;
+    }
+
+    /** Gradient norm (before clipping) of the last applied step. */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    /** Ends {@link #train} after the current step (time limit). */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    public void saveCheckpoint(Path file) throws IOException {
+        Checkpoints.save(net, file);
+    }
+
+    /** Mean of the last {@code n} recorded losses (or fewer). */
+    public Losses recentMean(int from, int to) {
+        double t = 0;
+        double c = 0;
+        double st = 0;
+        double tv = 0;
+        int n = 0;
+        for (int i = Math.max(0, from); i < Math.min(to, history.size()); i++) {
+            Losses l = history.get(i);
+            t += l.total();
+            c += l.content();
+            st += l.style();
+            tv += l.tv();
+            n++;
+        }
+        return new Losses(t / n, c / n, st / n, tv / n);
+    }
+}
