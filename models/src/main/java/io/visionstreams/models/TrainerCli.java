@@ -72,7 +72,7 @@ public final class TrainerCli {
         @Option(names = "--loss", defaultValue = "hinge", description = "hinge (thesis: max(0, 1 − y·o) on the "
                 + "network output) | l2-hinge (-l2 archs: distance hinge on the l2-normalised descriptors)")
         String loss;
-        @Option(names = "--margin-pos", defaultValue = "0.5", description = "l2-hinge: matches pulled below this distance")
+        @Option(names = "--margin-pos", defaultValue = "0.2", description = "l2-hinge: matches pulled below this distance")
         double marginPos;
         @Option(names = "--margin-neg", defaultValue = "1.0", description = "l2-hinge: non-matches pushed beyond this distance")
         double marginNeg;
