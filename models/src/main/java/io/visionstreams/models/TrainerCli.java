@@ -154,8 +154,8 @@ public final class TrainerCli {
                 + "(§1) is **inside the graph** |\n");
         if (l2) {
             PatchNets.Descriptor d = (PatchNets.Descriptor) net.descriptor();
-            sb.append(String.format(Locale.ROOT, "| Parameters | %,d (descriptor branch; the trained siamese net has "
-                    + "%,d) |%n", d.parameters(), net.parameterCount()));
+            sb.append(String.format(Locale.ROOT, "| Parameters | %,d (descriptor branch; the siamese net has %,d%s) |%n",
+                    d.parameters(), net.parameterCount(), l2Loss ? ", its top untrained and not exported" : ""));
             sb.append(String.format(Locale.ROOT, "| Compute | %,d MACs = %,d FLOPs per patch; %d-d descriptor |%n",
                     d.macsPerPatch(), 2 * d.macsPerPatch(), d.length()));
         } else {
