@@ -8,7 +8,7 @@ import java.util.Map;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.visionstreams.models.patch.PatchBatch;
+import io.visionstreams.models.data.PatchBatch;
 import io.visionstreams.schema.ModelDescriptor;
 
 /** Scores patch pairs with an exported zoo model through ONNX Runtime (what a consumer would run). */
@@ -23,7 +23,7 @@ final class OrtScorer {
         so.setIntraOpNumThreads(2);
         try (OrtSession s = env.createSession(Files.readAllBytes(onnx), so)) {
             float[] out = new float[b.n()];
-            int px = PatchBatch.PIXELS;
+            int px = b.size() * b.size();
             int chunk = 200;
             for (int start = 0; start < b.n(); start += chunk) {
                 int m = Math.min(chunk, b.n() - start);

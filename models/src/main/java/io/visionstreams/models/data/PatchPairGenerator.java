@@ -115,6 +115,15 @@ public final class PatchPairGenerator implements PatchPairSource {
         return byIndex[folderIndex].gray;
     }
 
+    /**
+     * Restarts the random stream: after reseed(s), the next batches are those of a fresh generator with
+     * seed s over the same images, so a trainer can make batch k a function of (seed, k) (identical on
+     * resume) without re-loading and re-scanning the images each step.
+     */
+    public void reseed(long seed) {
+        rng.setSeed(seed);
+    }
+
     @Override
     public PatchBatch next(int n) {
         return generate(n).batch();

@@ -3,6 +3,8 @@ package io.visionstreams.models.patch;
 import java.util.Arrays;
 import java.util.Comparator;
 
+import io.visionstreams.models.data.PatchBatch;
+
 /** FPR95 (models-patch-stereo.md §7 reference implementation) and the NCC baseline score. */
 public final class Metrics {
 
@@ -83,8 +85,9 @@ public final class Metrics {
     /** NCC on raw pixels for every pair of a batch. */
     public static float[] nccScores(PatchBatch batch) {
         float[] s = new float[batch.n()];
+        int px = batch.size() * batch.size();
         for (int i = 0; i < batch.n(); i++) {
-            s[i] = ncc(batch.a(), i * PatchBatch.PIXELS, batch.b(), i * PatchBatch.PIXELS, PatchBatch.PIXELS);
+            s[i] = ncc(batch.a(), i * px, batch.b(), i * px, px);
         }
         return s;
     }

@@ -15,8 +15,12 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 
+import io.visionstreams.models.data.ImageFolder;
+import io.visionstreams.models.data.PatchBatch;
+import io.visionstreams.models.data.PatchPairGenerator;
 import io.visionstreams.models.nn.Export;
 import io.visionstreams.models.train.Init;
 import io.visionstreams.models.train.LrSchedule;
@@ -25,21 +29,69 @@ import io.visionstreams.models.train.TrainingLoop;
 import io.visionstreams.models.train.WeightAverager;
 
 /**
- * Trains a patch net with the hinge loss max(0, 1 − y·o) on balanced, augmented pairs, validating
- * FPR95 on pairs from held-out images (split by file), and reports the untrained and NCC baselines
- * on the same validation pairs.
+ * Trains a patch net on balanced, augmented pairs from {@link PatchPairGenerator} (homography positives,
+ * hard negatives) cut from the training side of a file-level {@link ImageFolder#split}, validating
+ * FPR95 on fixed pairs generated only from the validation images, and reports the untrained and NCC
+ * baselines on the same validation pairs.
+ *
+ * <p>Losses: {@code hinge} is the thesis loss max(0, 1 − y·o) on the network output (for the -l2
+ * archs that trains through the siamese top, and the descriptor is only used at test time).
+ * {@code l2-hinge} (-l2 archs only; a deviation from the thesis) trains the descriptor branch directly
+ * on the distance it is matched with: d = ‖d̂(a) − d̂(b)‖₂ of l2-normalised descriptors, loss
+ * max(0, d − m_p) for matches and max(0, m_n − d) for non-matches.
  */
 public final class PatchTrainer {
 
-    public record Options(String arch, int widthDiv, Path images, Path valImages, long steps, int batch, double lr,
-                          String optimizer, double momentum, double weightDecay, String schedule, long averageFrom,
-                          long seed, int valPairs, long evalEvery, int patience, int threads, Path checkpointDir,
-                          boolean progress) {
+    public static final String LOSS_HINGE = "hinge";
+    public static final String LOSS_L2_HINGE = "l2-hinge";
+
+    public record Options(String arch, int widthDiv, Path images, Path valImages, double valFraction, long splitSeed,
+                          long steps, int batch, double lr, String optimizer, double momentum, double weightDecay,
+                          String schedule, long averageFrom, long seed, int valPairs, long evalEvery, int patience,
+                          int threads, Path checkpointDir, boolean progress, String loss, double marginPos,
+                          double marginNeg) {
+
+        public Options {
+            if (!LOSS_HINGE.equals(loss) && !LOSS_L2_HINGE.equals(loss)) {
+                throw new IllegalArgumentException("loss must be hinge or l2-hinge: " + loss);
+            }
+            if (LOSS_L2_HINGE.equals(loss) && !PatchNets.isDescriptor(arch)) {
+                throw new IllegalArgumentException("--loss l2-hinge trains a descriptor: use an -l2 arch, not " + arch);
+            }
+            if (LOSS_L2_HINGE.equals(loss) && !(marginPos >= 0 && marginPos < marginNeg && marginNeg <= 2)) {
+                throw new IllegalArgumentException("l2-hinge margins need 0 <= m_p < m_n <= 2 (unit descriptors)");
+            }
+        }
+
+        /** The thesis recipe (hinge through the top), default split (20 % of files, seed 1). */
+        public static Options hinge(String arch, int widthDiv, Path images, long steps, int batch, double lr,
+                                    long seed, int valPairs, long evalEvery) {
+            return new Options(arch, widthDiv, images, null, 0.2, 1, steps, batch, lr, "adam", 0.9, 5e-4, "constant",
+                    -1, seed, valPairs, evalEvery, 0, 2, null, false, LOSS_HINGE, 0.5, 1.0);
+        }
+
+        public Options withLoss(String l, double mp, double mn) {
+            return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
+                    momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
+                    checkpointDir, progress, l, mp, mn);
+        }
     }
 
     public record Outcome(PatchNet net, WeightAverager averager, TrainingLoop.Result result, double fprUntrained,
                           double fprTrained, double fprTrainedSymmetric, double fprNcc, List<String> trainFiles,
                           List<String> valFiles, int valPairs, boolean splitByHash) {
+    }
+
+    /** The held-out side: a file-level split of --images, or all of --val-images. */
+    public record Folders(ImageFolder train, ImageFolder validation, boolean split) {
+
+        public static Folders of(Path images, Path valImages, double valFraction, long splitSeed) throws IOException {
+            if (valImages != null) {
+                return new Folders(ImageFolder.of(images), ImageFolder.of(valImages), false);
+            }
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed);
+            return new Folders(s.train(), s.validation(), true);
+        }
     }
 
     private PatchTrainer() {
@@ -48,18 +100,16 @@ public final class PatchTrainer {
     public static Outcome train(Options o) throws IOException {
         set_num_threads(o.threads());
         manual_seed(o.seed());
-        List<Path> all = ImageFolder.list(o.images());
-        boolean hash = o.valImages() == null;
-        List<Path> trainFiles = hash ? ImageFolder.split(all, false) : all;
-        List<Path> valFiles = hash ? ImageFolder.split(all, true) : ImageFolder.list(o.valImages());
-        List<ImageFolder.Gray> train = ImageFolder.load(trainFiles, 128);
-        List<ImageFolder.Gray> val = ImageFolder.load(valFiles, 128);
-        PatchBatch valBatch = validationPairs(val, o.valPairs(), o.seed());
+        Folders f = Folders.of(o.images(), o.valImages(), o.valFraction(), o.splitSeed());
+        PatchPairGenerator val = new PatchPairGenerator(f.validation(), validationSeed(o.seed()));
+        PatchBatch valBatch = val.next(o.valPairs());
+        PatchPairGenerator gen = new PatchPairGenerator(f.train(), o.seed());
 
         PatchNet net = PatchNets.create(o.arch(), o.widthDiv());
         // (code) MSR init for convs: N(0, 2/(k²·n_out)), zero biases; Xavier for the linear decision layers
         Init.apply(net, Init.Scheme.HE_FAN_OUT, Init.Scheme.XAVIER);
         boolean l2 = PatchNets.isDescriptor(o.arch());
+        boolean l2Loss = LOSS_L2_HINGE.equals(o.loss());
         net.eval();
         double untrained = fpr95(net, valBatch, l2, false);
         net.train(true);
@@ -75,13 +125,16 @@ public final class PatchTrainer {
         TrainingLoop loop = new TrainingLoop(net, opt, LrSchedule.parse(o.schedule(), o.lr(), o.steps()), avg,
                 new TrainingLoop.Config(o.steps(), o.evalEvery(), o.patience(), true, o.batch(), o.checkpointDir(),
                         o.progress()));
+        PatchNets.Descriptor desc = l2 ? (PatchNets.Descriptor) net.descriptor() : null;
         TrainingLoop.Result r = loop.run(step -> {
             // batch data from (seed, step): identical on resume, independent of evaluation calls
             long s = o.seed() * 0x9E3779B97F4A7C15L + step;
-            PatchBatch b = PairAugment.apply(new SimplePatchPairs(train, s).next(o.batch()), new SplittableRandom(~s));
+            gen.reseed(s);
+            PatchBatch b = PairAugment.apply(gen.next(o.batch()), new SplittableRandom(~s));
             Tensor y = tensor(b.labels(), b.n(), 1);
-            Tensor out = net.score(tensor(b.a(), b.n(), 1, 64, 64), tensor(b.b(), b.n(), 1, 64, 64));
-            return hinge(out, y);
+            Tensor ta = tensor(b.a(), b.n(), 1, 64, 64);
+            Tensor tb = tensor(b.b(), b.n(), 1, 64, 64);
+            return l2Loss ? l2Hinge(desc, ta, tb, y, o.marginPos(), o.marginNeg()) : hinge(net.score(ta, tb), y);
         }, () -> fpr95(net, valBatch, l2, false));
 
         // publish the best (averaged, if ASGD) weights, as evaluated
@@ -94,16 +147,39 @@ public final class PatchTrainer {
         double trained = fpr95(net, valBatch, l2, false);
         double sym = l2 ? Double.NaN : fpr95(net, valBatch, false, true);
         double ncc = Metrics.fpr95(Metrics.nccScores(valBatch), Metrics.positives(valBatch));
-        return new Outcome(net, avg, r, untrained, trained, sym, ncc, names(train), names(val), valBatch.n(), hash);
+        return new Outcome(net, avg, r, untrained, trained, sym, ncc, names(f.train(), gen.usedImages()),
+                names(f.validation(), val.usedImages()), valBatch.n(), f.split());
     }
 
-    private static List<String> names(List<ImageFolder.Gray> g) {
-        return g.stream().map(ImageFolder.Gray::name).toList();
+    /** Names of the images the generator actually draws from (it skips small or flat ones). */
+    private static List<String> names(ImageFolder folder, int[] used) {
+        return java.util.Arrays.stream(used).mapToObj(folder::name).toList();
     }
 
-    /** Fixed held-out pairs (seeded), no augmentation. */
-    public static PatchBatch validationPairs(List<ImageFolder.Gray> val, int n, long seed) {
-        return new SimplePatchPairs(val, seed ^ 0x5DEECE66DL).next(n);
+    /** Seed of the fixed held-out pairs, distinct from the training stream. */
+    public static long validationSeed(long seed) {
+        return seed ^ 0x5DEECE66DL;
+    }
+
+    /** Fixed held-out pairs (seeded, no augmentation) from the given images only. */
+    public static PatchBatch validationPairs(ImageFolder val, int n, long seed) {
+        return new PatchPairGenerator(val, validationSeed(seed)).next(n);
+    }
+
+    /**
+     * mean over pairs of max(0, d − m_p) for matches and max(0, m_n − d) for non-matches, where d is the
+     * l2 distance of the l2-normalised descriptors (what the exported model is matched with).
+     */
+    public static Tensor l2Hinge(PatchNets.Descriptor desc, Tensor a, Tensor b, Tensor y, double mp, double mn) {
+        Tensor diff = desc.describe(a).sub(desc.describe(b));
+        // + eps: sqrt has an infinite gradient at 0 (identical descriptors)
+        Tensor d = diff.pow(new Scalar(2)).sum(new long[] {1}, true, new ScalarTypeOptional())
+                .add(new Scalar(1e-8)).sqrt();
+        Tensor pos = y.add(new Scalar(1.0)).mul(new Scalar(0.5));
+        Tensor neg = pos.neg().add(new Scalar(1.0));
+        Tensor lp = relu(d.sub(new Scalar(mp))).mul(pos);
+        Tensor ln = relu(d.neg().add(new Scalar(mn))).mul(neg);
+        return lp.add(ln).mean();
     }
 
     /** mean(max(0, 1 − y·o)). */
@@ -128,7 +204,7 @@ public final class PatchTrainer {
             for (int start = 0; start < batch.n(); start += chunk) {
                 int m = Math.min(chunk, batch.n() - start);
                 try (PointerScope scope = new PointerScope()) {
-                    int px = PatchBatch.PIXELS;
+                    int px = batch.size() * batch.size();
                     float[] a = java.util.Arrays.copyOfRange(batch.a(), start * px, (start + m) * px);
                     float[] b = java.util.Arrays.copyOfRange(batch.b(), start * px, (start + m) * px);
                     Tensor ta = tensor(a, m, 1, 64, 64);

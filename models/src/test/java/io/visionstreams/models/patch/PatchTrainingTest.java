@@ -28,8 +28,7 @@ class PatchTrainingTest {
     void shortRunLearns() throws Exception {
         Path images = sharedImages();
         assumeTrue(images != null && Files.isDirectory(images), "shared images not available");
-        PatchTrainer.Options o = new PatchTrainer.Options("2ch-avg", 4, images, null, 60, 32, 1e-3, "adam", 0.9,
-                5e-4, "constant", -1, 7, 400, 20, 0, 2, null, false);
+        PatchTrainer.Options o = PatchTrainer.Options.hinge("2ch-avg", 4, images, 60, 32, 1e-3, 7, 400, 20);
         PatchTrainer.Outcome r = PatchTrainer.train(o);
         List<TrainingLoop.Eval> h = r.result().history();
         assertEquals(3, h.size());
@@ -39,6 +38,21 @@ class PatchTrainingTest {
         assertTrue(r.trainFiles().stream().noneMatch(r.valFiles()::contains));
         System.err.printf("FPR95 untrained %.2f trained %.2f ncc %.2f history %s%n", r.fprUntrained(), r.fprTrained(),
                 r.fprNcc(), h);
+    }
+
+    @Test
+    void descriptorLossTrainsTheBranch() throws Exception {
+        Path images = sharedImages();
+        assumeTrue(images != null && Files.isDirectory(images), "shared images not available");
+        PatchTrainer.Options o = PatchTrainer.Options.hinge("siam-l2", 4, images, 40, 32, 1e-3, 7, 400, 20)
+                .withLoss(PatchTrainer.LOSS_L2_HINGE, 0.5, 1.0);
+        PatchTrainer.Outcome r = PatchTrainer.train(o);
+        List<TrainingLoop.Eval> h = r.result().history();
+        assertEquals(2, h.size());
+        assertTrue(h.get(1).trainLoss() < h.get(0).trainLoss(), "loss falls: " + h);
+        assertTrue(Double.isFinite(r.fprTrained()) && Double.isNaN(r.fprTrainedSymmetric()));
+        System.err.printf("l2-hinge FPR95 untrained %.2f trained %.2f ncc %.2f history %s%n", r.fprUntrained(),
+                r.fprTrained(), r.fprNcc(), h);
     }
 
     @Test
