@@ -22,6 +22,7 @@ import io.visionstreams.ops.Topics;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code consume}: print the records of any of our topics, one line each. */
@@ -29,11 +30,8 @@ import picocli.CommandLine.Option;
         description = "Print records of any Vision Streams topic (type recognised from the schema fingerprint).")
 public final class ConsumeCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides the config file).")
-    String bootstrapServers;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Kafka client properties file.")
-    Path config;
+    @Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--topic", defaultValue = Topics.DETECTIONS, description = "Topic to read (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -73,7 +71,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         PrintStream err = System.err;
         Properties props;
         try {
-            props = KafkaClientConfig.consumer(KafkaClientConfig.load(config, bootstrapServers), maxFrameBytes);
+            props = KafkaClientConfig.consumer(kafka.load(), maxFrameBytes);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;

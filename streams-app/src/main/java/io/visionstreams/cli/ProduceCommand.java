@@ -18,6 +18,7 @@ import io.visionstreams.ingest.VideoFileSource;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +27,8 @@ import picocli.CommandLine.Parameters;
         description = "Send images (files or folders), video files or synthetic frames to a Kafka topic as Frame records.")
 public final class ProduceCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (overrides the config file).")
-    String bootstrapServers;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Kafka client properties file (security settings etc.).")
-    Path config;
+    @Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--topic", defaultValue = Topics.FRAMES, description = "Destination topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -86,7 +84,7 @@ public final class ProduceCommand implements Callable<Integer> {
             return 2;
         }
         try (FrameSource source = openSource();
-             FrameProducer producer = FrameProducer.create(KafkaClientConfig.load(config, bootstrapServers),
+             FrameProducer producer = FrameProducer.create(kafka.load(),
                      new FrameProducer.Options(topic, sourceId(), rate, maxFrameBytes))) {
             ProgressLine progress = new ProgressLine(err, !noProgress);
             FrameProducer.Result r = producer.sendAll(source, limit, progress::update);
