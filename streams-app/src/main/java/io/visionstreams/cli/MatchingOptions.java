@@ -34,6 +34,10 @@ public final class MatchingOptions {
     @Option(names = "--ransac-threshold", defaultValue = "3", description = "RANSAC inlier threshold in pixels (default: ${DEFAULT-VALUE}).")
     double ransacThreshold;
 
+    @Option(names = "--support", defaultValue = "2.0",
+            description = "Patch side in source pixels per unit of keypoint size (default: ${DEFAULT-VALUE}).")
+    double support;
+
     @Option(names = "--model", defaultValue = PatchMatcher.DEFAULT_DESCRIPTOR_MODEL,
             description = "Descriptor model: bundled name/version or a directory (default: ${DEFAULT-VALUE}).")
     String model;
@@ -57,7 +61,8 @@ public final class MatchingOptions {
                 .withMaxKeypoints(maxKeypoints)
                 .withRatio(ratio)
                 .withRescore(rescore, rescoreThreshold)
-                .withGeometry(Geometry.Kind.parse(geometry), ransacThreshold);
+                .withGeometry(Geometry.Kind.parse(geometry), ransacThreshold)
+                .withSupportMultiple(support);
     }
 
     PatchMatcher openMatcher(boolean withPairModel) throws IOException, InferenceException {
