@@ -46,7 +46,7 @@ public final class MatchBenchCommand implements Callable<Integer> {
     }
 
     /** Totals of one method over the folder. */
-    record Row(String method, int pairs, long matches, long correct, double millis) {
+    record Row(String method, int pairs, long matches, long correct, double millis, double[] stageMs) {
         double precision() {
             return matches == 0 ? 0 : (double) correct / matches;
         }
@@ -81,16 +81,22 @@ public final class MatchBenchCommand implements Callable<Integer> {
                 // one untimed pass: JIT, native loading and the first ORT run are not per-pair costs
                 run.match(images.get(0)[0], images.get(0)[1]);
                 long matches = 0, correct = 0;
+                double[] stages = new double[6];
                 long t0 = System.nanoTime();
                 for (int i = 0; i < pairs.size(); i++) {
                     MatchResult r = run.match(images.get(i)[0], images.get(i)[1]);
                     HomographyTruth.Score s = HomographyTruth.score(r.matches(), truth.get(i), matching.tolerance);
                     matches += s.matches();
                     correct += s.correct();
+                    MatchResult.Timings t = r.timings();
+                    double[] st = {t.detectMs(), t.patchMs(), t.describeMs(), t.matchMs(), t.rescoreMs(), t.geometryMs()};
+                    for (int k = 0; k < st.length; k++) {
+                        stages[k] += st[k] / pairs.size();
+                    }
                 }
                 double ms = (System.nanoTime() - t0) / 1e6 / pairs.size();
                 String label = method.startsWith("ours") ? method.replace("ours", ours.method() + " (ours)") : method;
-                rows.add(new Row(label, pairs.size(), matches, correct, ms));
+                rows.add(new Row(label, pairs.size(), matches, correct, ms, stages));
             }
         }
         System.out.print(table(rows, matching));
@@ -105,8 +111,9 @@ public final class MatchBenchCommand implements Callable<Integer> {
     static String table(List<Row> rows, MatchingOptions o) {
         Row sift = rows.stream().filter(r -> r.method().equals("sift")).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d pairs, up to %d keypoints per image, ratio %.2f, correct within %.1f px%n%n",
-                rows.isEmpty() ? 0 : rows.get(0).pairs(), o.maxKeypoints, o.ratio, o.tolerance));
+        sb.append(String.format(Locale.ROOT, "%d pairs, up to %d keypoints per image, ratio %.2f, 2ch threshold %.2f, "
+                + "correct within %.1f px%n%n", rows.isEmpty() ? 0 : rows.get(0).pairs(), o.maxKeypoints, o.ratio,
+                o.rescoreThreshold, o.tolerance));
         sb.append("| method | matches/pair | correct/pair | precision | ms/pair |").append(sift != null ? " time vs sift |" : "")
                 .append('\n');
         sb.append("|---|---|---|---|---|").append(sift != null ? "---|" : "").append('\n');
@@ -117,6 +124,12 @@ public final class MatchBenchCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, " %.2fx |", r.millis() / sift.millis()));
             }
             sb.append('\n');
+        }
+        sb.append("\nwhere the time goes (ms per pair): detect | patches | describe | match | rescore | geometry\n");
+        for (Row r : rows) {
+            double[] st = r.stageMs();
+            sb.append(String.format(Locale.ROOT, "  %-32s %7.1f | %7.1f | %7.1f | %7.1f | %7.1f | %5.1f%n", r.method(), st[0],
+                    st[1], st[2], st[3], st[4], st[5]));
         }
         return sb.toString();
     }
