@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.KeyPoint;
 import org.bytedeco.opencv.opencv_core.KeyPointVector;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -47,7 +48,8 @@ public final class ClassicalMatcher {
     /** Matches A and B; opt.detector, rescore and supportMultiple do not apply. */
     public static MatchResult match(Kind kind, Image a, Image b, MatchOptions opt) {
         long t0 = System.nanoTime();
-        try (Mat ga = GrayMats.of(a); Mat gb = GrayMats.of(b); Feature2D f = create(kind, opt.maxKeypoints());
+        // the scope also frees the KeyPoint copies and views made along the way, not only the named Mats
+        try (PointerScope scope = new PointerScope(); Mat ga = GrayMats.of(a); Mat gb = GrayMats.of(b); Feature2D f = create(kind, opt.maxKeypoints());
              KeyPointVector va = detect(f, ga, opt.maxKeypoints()); KeyPointVector vb = detect(f, gb, opt.maxKeypoints());
              Mat da = new Mat(); Mat db = new Mat()) {
             long t1 = System.nanoTime();

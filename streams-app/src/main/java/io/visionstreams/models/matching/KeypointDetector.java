@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-import org.bytedeco.opencv.global.opencv_features2d;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.KeyPoint;
 import org.bytedeco.opencv.opencv_core.KeyPointVector;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -47,7 +47,8 @@ public final class KeypointDetector {
             throw new IllegalArgumentException("max keypoints must be positive: " + max);
         }
         List<Keypoint> raw = new ArrayList<>();
-        try (Feature2D det = create(kind, max); KeyPointVector kps = new KeyPointVector()) {
+        try (PointerScope scope = new PointerScope(); Feature2D det = create(kind, max);
+             KeyPointVector kps = new KeyPointVector()) {
             det.detect(gray, kps);
             for (long i = 0; i < kps.size(); i++) {
                 KeyPoint k = kps.get(i);
