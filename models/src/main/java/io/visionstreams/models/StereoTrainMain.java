@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.SyntheticStereoGenerator.StereoPair;
 import io.visionstreams.models.nn.Checkpoints;
@@ -102,7 +103,7 @@ public final class StereoTrainMain {
             net.eval();
             byte[] onnx = net.exportOnnx("stereo-cost");
             Files.createDirectories(out);
-            Files.write(out.resolve("model.onnx"), onnx);
+            OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
             String sha = ModelDescriptor.sha256Hex(onnx);
             StereoZoo.descriptor(version, sha, 640, 480, true).write(out.resolve(ModelDescriptor.FILE_NAME));
             OnnxParity.Result p1 = OnnxParity.check(net, onnx, List.of(new long[] {1, 1, 240, 320}), 7);

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.PatchBatch;
 import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.patch.Metrics;
 import io.visionstreams.models.patch.PatchNet;
 import io.visionstreams.models.patch.PatchNets;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
  * Data folders are arguments; nothing here knows where the shared data lives.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
-        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class})
+        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.CheckOnnx.class})
 public final class TrainerCli {
 
     static String commandLine;
@@ -54,6 +55,23 @@ public final class TrainerCli {
 
     @Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
     static final class ExportCmd {
+    }
+
+    @Command(name = "check-onnx", mixinStandardHelpOptions = true, description = "Run onnx's full checker (schemas, "
+            + "strict shape and type inference) on ONNX files, in a child JVM with the checker's own JavaCPP")
+    static final class CheckOnnx implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "1..*", paramLabel = "FILE", description = "model.onnx files")
+        java.util.List<Path> files;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean ok = true;
+            for (OnnxChecker.Verdict v : OnnxChecker.locate().check(files)) {
+                System.out.println(v.ok() ? "OK   " + v.file() : "FAIL " + v.file() + ": " + v.message());
+                ok &= v.ok();
+            }
+            return ok ? 0 : 1;
+        }
     }
 
     @Command(name = "patch", mixinStandardHelpOptions = true, description = "Train a patch-matching net")
