@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.PatchBatch;
 import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.onnx.Fp16Variant;
 import io.visionstreams.models.onnx.OnnxChecker;
+import io.visionstreams.models.onnx.OrtComparison;
 import io.visionstreams.models.patch.Metrics;
 import io.visionstreams.models.patch.PatchNet;
 import io.visionstreams.models.patch.PatchNets;
@@ -53,7 +55,8 @@ public final class TrainerCli {
     static final class Evaluate {
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
+    @Command(name = "export", mixinStandardHelpOptions = true, subcommands = {ExportPatch.class, ExportFp16.class},
+            description = "Export a checkpoint to a zoo entry, or derive the FP16 variant of an ONNX model")
     static final class ExportCmd {
     }
 
@@ -277,6 +280,43 @@ public final class TrainerCli {
                     b.n(), imgs.size());
             return 0;
         }
+    }
+
+    @Command(name = "fp16", mixinStandardHelpOptions = true, description = "Write the FP16 variant of an FP32 model "
+            + "(FP16 weights and maths, FP32 inputs and outputs; for TensorRT 11, which takes precision from the ONNX), "
+            + "run the ONNX checker on it and compare it with the FP32 model in ONNX Runtime where the CPU has the kernels")
+    static final class ExportFp16 implements Callable<Integer> {
+        @Option(names = "--in", required = true, description = "FP32 model.onnx")
+        Path in;
+        @Option(names = "--out", description = "default: model.fp16.onnx beside --in")
+        Path out;
+        @Option(names = "--spatial", defaultValue = "96", description = "size of symbolic H/W dims in the comparison")
+        int spatial;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = out != null ? out : in.resolveSibling(in.getFileName().toString().replaceFirst("\\.onnx$", "")
+                    + ".fp16.onnx");
+            writeFp16(Files.readAllBytes(in), target, spatial);
+            return 0;
+        }
+    }
+
+    /** Converts, writes with the checker, and reports the ORT comparison (or why ORT CPU cannot run it). */
+    static Fp16Variant.Result writeFp16(byte[] fp32, Path target, int spatial) throws Exception {
+        Fp16Variant.Result r = Fp16Variant.convert(fp32);
+        byte[] fp16 = r.model().toByteArray();
+        OnnxChecker.writeChecked(target, fp16);
+        System.err.printf(Locale.ROOT, "wrote %s (%,d bytes, from %,d; ONNX checker passes): %s%n", target, fp16.length,
+                fp32.length, r.summary());
+        try {
+            OrtComparison.Result c = OrtComparison.compare(fp32, fp16, spatial, 1);
+            System.err.printf(Locale.ROOT, "ORT CPU, FP16 vs FP32 on random inputs: max rel %.3g (%s)%n", c.maxRelDiff(),
+                    c.describe());
+        } catch (ai.onnxruntime.OrtException e) {
+            System.err.println("ORT CPU cannot run the FP16 variant (no comparison): " + e.getMessage());
+        }
+        return r;
     }
 
     @Command(name = "patch", mixinStandardHelpOptions = true, description = "Export a patch checkpoint to a zoo entry")
