@@ -335,6 +335,8 @@ public final class TrainerCli {
         String version;
         @Option(names = "--out", required = true)
         Path out;
+        @Option(names = "--fp16", description = "also write model.fp16.onnx (FP16 inside, FP32 I/O; see export fp16)")
+        boolean fp16;
 
         @Override
         public Integer call() throws Exception {
@@ -346,6 +348,9 @@ public final class TrainerCli {
                     + "@@EXPORT@@";
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, net, symmetric, true, card);
             System.err.printf(Locale.ROOT, "wrote %s (parity rel %.2g)%n", out, w.parity().maxRelDiff());
+            if (fp16) {
+                writeFp16(Files.readAllBytes(out.resolve(w.descriptor().onnx())), out.resolve("model.fp16.onnx"), 64);
+            }
             return 0;
         }
     }
