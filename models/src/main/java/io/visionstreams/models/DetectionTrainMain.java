@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.detection.CocoEval;
 import io.visionstreams.models.detection.DetectionLoss;
 import io.visionstreams.models.detection.DetectionTrainer;
@@ -146,7 +147,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
         }
 
         Files.createDirectories(out);
-        Files.write(out.resolve("model.onnx"), onnx);
+        OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
         String sha = ModelDescriptor.sha256Hex(onnx);
         ModelDescriptor d = new ModelDescriptor(modelName, version, ModelDescriptor.TASK_DETECTION, "model.onnx", sha,
                 new ModelDescriptor.Input("images", "NCHW", WrnDetector.INPUT_SIZE, WrnDetector.INPUT_SIZE, "RGB",

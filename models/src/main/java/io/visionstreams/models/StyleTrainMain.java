@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.style.StyleEval;
 import io.visionstreams.models.style.StyleExport;
 import io.visionstreams.models.style.StyleImages;
@@ -149,7 +150,7 @@ public final class StyleTrainMain {
 
             byte[] onnx = StyleExport.toOnnx(t.net(), metadata(t));
             Files.createDirectories(out);
-            Files.write(out.resolve("model.onnx"), onnx);
+            OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
             String sha = ModelDescriptor.sha256Hex(onnx);
             ModelDescriptor d = StyleZoo.descriptor(name, version, sha, cfg, t.styleNames(), t.lossNet().identity(), true);
             d.write(out.resolve(ModelDescriptor.FILE_NAME));
