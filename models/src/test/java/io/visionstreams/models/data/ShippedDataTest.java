@@ -1,9 +1,7 @@
-package io.visionstreams.models;
+package io.visionstreams.models.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.visionstreams.models.data.DetectionSceneGenerator;
-import io.visionstreams.models.data.ImageFolder;
-import io.visionstreams.models.data.Images;
-import io.visionstreams.models.data.RgbImage;
-import io.visionstreams.models.data.StyleContentCrops;
 import io.visionstreams.models.detection.GtBox;
 import io.visionstreams.models.detection.NormalisedScene;
 import io.visionstreams.models.style.StyleImages;
@@ -119,17 +112,6 @@ class ShippedDataTest {
         assertEquals("93160467039f4014", styleHeldOut(split, 64));
     }
 
-    static Path sharedImages() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        assumeTrue(dir != null, "repository root not found");
-        Path images = dir.resolve("../shared/data/images").normalize();
-        assumeTrue(Files.isDirectory(images), "shared images absent: " + images);
-        return images;
-    }
-
     /** Full training streams (16,000 scenes, 3,039 steps) take about a minute: -Dvs.fullStreams=true. */
     static boolean fullStreams() {
         return Boolean.getBoolean("vs.fullStreams");
@@ -138,7 +120,7 @@ class ShippedDataTest {
     /** The data of the detector cards' commands on the shared images (default --scenes, --seed 1, --eval-seed). */
     @Test
     void detectorCardsDataOnTheSharedImages() throws Exception {
-        ImageFolder.Split split = ImageFolder.of(sharedImages()).split(0.2, 7);
+        ImageFolder.Split split = ImageFolder.of(TestData.sharedImages()).split(0.2, 7);
         DetectionSceneGenerator train = new DetectionSceneGenerator(split.train(), 0, DetectionSceneGenerator.Options.separate(160));
         DetectionSceneGenerator val = new DetectionSceneGenerator(split.validation(), 0, DetectionSceneGenerator.Options.separate(320));
         assertEquals(70, train.backgroundCount());
@@ -154,7 +136,7 @@ class ShippedDataTest {
     /** The data of style-cin/1's command on the shared images (--content-split every-5th, --size 96, --seed 1). */
     @Test
     void styleCardDataOnTheSharedImages() throws Exception {
-        Path images = sharedImages();
+        Path images = TestData.sharedImages();
         List<Path> styles = List.of(images.resolve("../styles/starry_night.jpg").normalize(), images.resolve("baboon.jpg"),
                 images.resolve("fruits.jpg"), images.resolve("smarties.png"));
         ImageFolder.Split split = ImageFolder.of(images).without(styles).splitEveryNth(5);

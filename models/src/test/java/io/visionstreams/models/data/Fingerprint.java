@@ -1,4 +1,4 @@
-package io.visionstreams.models;
+package io.visionstreams.models.data;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
