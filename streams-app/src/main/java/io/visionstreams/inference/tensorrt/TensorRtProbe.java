@@ -82,16 +82,18 @@ public final class TensorRtProbe {
         return t.result();
     }
 
-    /** The message chain of a loading failure: the useful part ("libcuda.so.1: cannot open ...") is often a cause. */
+    /**
+     * A loading failure in one line: the outer error's type with the innermost message, which is the useful one
+     * ("libjnicudart.so: libcuda.so.1: cannot open shared object file"); the outer one only lists
+     * java.library.path.
+     */
     static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c = e; c != null && sb.length() < 600; c = c.getCause() == c ? null : c.getCause()) {
-            if (sb.length() > 0) {
-                sb.append(" <- ");
-            }
-            sb.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return sb.toString();
+        String msg = root.getMessage() != null ? root.getMessage() : String.valueOf(e.getMessage());
+        return e.getClass().getSimpleName() + ": " + msg;
     }
 
     /** Mutable trace filled by the native steps; plain Java so it can be read after any failure. */

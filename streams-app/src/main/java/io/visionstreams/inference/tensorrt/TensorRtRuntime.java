@@ -74,7 +74,7 @@ public final class TensorRtRuntime implements InferenceRuntime {
         PlanCache.CachedPlan plan = planFor(label, model, key);
         try {
             return TensorRtSession.load(model.name(), model.version(), plan, maxSlots);
-        } catch (InferenceException first) {
+        } catch (PlanRejectedException first) {
             // a plan that validates on disk but does not deserialize (e.g. driver change): rebuild once
             LOG.warn("{}: cached plan {} failed to load ({}); rebuilding", label, plan.directory(), first.getMessage());
             PlanCache.deleteQuietly(plan.directory());

@@ -85,7 +85,7 @@ public final class TensorRtSession implements InferenceSession {
             List<String> errors = log.errorsSince(mark);
             if (engine == null || engine.isNull() || !errors.isEmpty()) {
                 NativeDelete.delete(engine);
-                throw new InferenceException(label + ": the plan in " + plan.directory() + " did not deserialize"
+                throw new PlanRejectedException(label + ": the plan in " + plan.directory() + " did not deserialize"
                         + (errors.isEmpty() ? " (null engine)" : ": " + String.join("; ", errors)));
             }
         }
