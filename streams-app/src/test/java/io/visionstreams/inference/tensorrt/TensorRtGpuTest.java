@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,8 @@ class TensorRtGpuTest {
 
     private static final BuildOptions OPTIONS = new BuildOptions(2, 4, 1L << 30, 3, Duration.ofMinutes(20));
 
-    @BeforeAll
-    static void onlyWithTensorRt() {
+    @BeforeEach
+    void onlyWithTensorRt() { // per test, so a CPU run reports each one as skipped with the probe's reason
         TensorRtProbe.Result r = TensorRtProbe.probeForBuild();
         assumeTrue(r.available() && r.buildSupported(), r.describe());
     }
