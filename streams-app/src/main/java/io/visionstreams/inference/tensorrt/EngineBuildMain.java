@@ -96,7 +96,7 @@ public final class EngineBuildMain {
         }
         INetworkDefinition network = builder.createNetworkV2(0); // TRT 11: explicit batch, strongly typed
         IParser parser = nvonnxparser.createParser(network, log);
-        if (!parser.parseFromFile(a.onnx.toString(), ILoggerSeverity.WARNING)) {
+        if (!parser.parseFromFile(a.onnx.toString(), TrtLogger.WARNING)) {
             List<String> errors = new ArrayList<>();
             for (int i = 0; i < parser.getNbErrors(); i++) {
                 IParserError e = parser.getError(i);
@@ -189,6 +189,10 @@ public final class EngineBuildMain {
         if (shape.length == 0) {
             throw new BuildFailure(ExitCode.UNSUPPORTED_MODEL, "tensor " + name + " is a scalar; need a batch axis");
         }
+        if (shape[0] != -1) {
+            throw new BuildFailure(ExitCode.UNSUPPORTED_MODEL, "tensor " + name + " has a fixed batch of " + shape[0]
+                    + "; the engine needs a dynamic batch axis (export the ONNX with a symbolic first dimension)");
+        }
         for (int k = 1; k < shape.length; k++) {
             if (shape[k] < 0) {
                 throw new BuildFailure(ExitCode.UNSUPPORTED_MODEL, "tensor " + name + " has dynamic dimension " + k
@@ -226,11 +230,6 @@ public final class EngineBuildMain {
         byte[] out = new byte[Math.toIntExact(m.size())];
         new BytePointer(m.data()).capacity(m.size()).get(out);
         return out;
-    }
-
-    /** Severity values for parseFromFile's verbosity argument. */
-    private static final class ILoggerSeverity {
-        static final int WARNING = TrtLogger.WARNING;
     }
 
     private static final class BuildFailure extends Exception {

@@ -49,16 +49,10 @@ public final class OnnxFacts {
                                 long t = tensor.varintValue();
                                 half |= t == FLOAT16;
                                 bf16 |= t == BFLOAT16;
-                            } else {
-                                tensor.skip();
                             }
                         }
-                    } else {
-                        graph.skip();
                     }
                 }
-            } else {
-                model.skip();
             }
         }
         if (!sawGraph) {
@@ -67,7 +61,10 @@ public final class OnnxFacts {
         return half ? "fp16" : bf16 ? "bf16" : "fp32";
     }
 
-    /** Just enough of the protobuf wire format to walk nested messages and read varints. */
+    /**
+     * Just enough of the protobuf wire format to walk nested messages and read varints; {@link #next()} consumes
+     * each field's value, so fields we do not care about need no explicit skipping.
+     */
     static final class ProtoReader {
         static final int VARINT = 0;
         static final int I64 = 1;
@@ -130,10 +127,6 @@ public final class OnnxFacts {
 
         ProtoReader message() {
             return new ProtoReader(buf, lenStart, lenStart + len);
-        }
-
-        /** Values are consumed by next(); nothing left to skip. Kept so call sites read symmetrically. */
-        void skip() {
         }
 
         private void advance(int n) {
