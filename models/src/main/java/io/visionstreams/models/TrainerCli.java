@@ -20,11 +20,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch}.
+ * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch},
+ * {@code generate stereo}.
  * Data folders are arguments; nothing here knows where the shared data lives.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
-        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class})
+        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.Generate.class})
 public final class TrainerCli {
 
     static String commandLine;
@@ -54,6 +55,11 @@ public final class TrainerCli {
 
     @Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
     static final class ExportCmd {
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = StereoGenerateMain.class,
+            description = "Write synthetic evaluation data (held-out side of the image split by default)")
+    static final class Generate {
     }
 
     @Command(name = "patch", mixinStandardHelpOptions = true, description = "Train a patch-matching net")
