@@ -23,11 +23,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch}.
+ * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch},
+ * {@code generate stereo}.
  * Data folders are arguments; nothing here knows where the shared data lives.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
-        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.CheckOnnx.class})
+        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.Generate.class, TrainerCli.CheckOnnx.class})
 public final class TrainerCli {
 
     static String commandLine;
@@ -75,6 +76,11 @@ public final class TrainerCli {
             }
             return ok ? 0 : 1;
         }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = StereoGenerateMain.class,
+            description = "Write synthetic evaluation data (held-out side of the image split by default)")
+    static final class Generate {
     }
 
     @Command(name = "patch", mixinStandardHelpOptions = true, description = "Train a patch-matching net")
