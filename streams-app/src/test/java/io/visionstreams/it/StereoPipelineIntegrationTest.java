@@ -75,6 +75,9 @@ class StereoPipelineIntegrationTest {
                 "e2e-dead-letter");
         try (Admin admin = Admin.create(client)) {
             TopicAdmin.ensureTopics(admin, topics.specs(3), (short) 1, MAX_FRAME_BYTES);
+            // a pair carries two frames, a half one
+            assertEquals(String.valueOf(KafkaClientConfig.maxRecordBytes(2 * MAX_FRAME_BYTES)), maxMessageBytes(admin, topics.pairs()));
+            assertEquals(String.valueOf(KafkaClientConfig.maxRecordBytes(MAX_FRAME_BYTES)), maxMessageBytes(admin, topics.left()));
         }
         int records = 6;
         int halves = 4;
@@ -131,6 +134,12 @@ class StereoPipelineIntegrationTest {
             assertEquals(1, dead.size(), dead.toString());
             assertEquals(RejectReasons.DUPLICATE_HALF, dead.get(0).getReason());
         }
+    }
+
+    private static String maxMessageBytes(Admin admin, String topic) throws Exception {
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                .get(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
     }
 
     @Test
