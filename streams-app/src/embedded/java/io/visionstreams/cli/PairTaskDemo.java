@@ -51,6 +51,7 @@ final class PairTaskDemo {
         TopologyService.Settings s = new TopologyService.Settings("vision-streams-demo-" + task, threads, stateDir, 1, maxFrameBytes);
         Map<String, Long> reasons = new ConcurrentHashMap<>();
         double[] densityOrMatches = new double[1];
+        double[] computeMs = new double[1];
         var maps = VisionSerdes.disparityMap();
         var matches = VisionSerdes.patchMatches();
         var dls = VisionSerdes.deadLetter();
@@ -66,9 +67,11 @@ final class PairTaskDemo {
                  } else if (stereo) {
                      DisparityMap m = maps.decode(r.value());
                      densityOrMatches[0] += m.getDensity();
+                     computeMs[0] += (m.getLatency().getPreMicros() + m.getLatency().getInferMicros()) / 1000.0;
                  } else {
                      PatchMatches m = matches.decode(r.value());
                      densityOrMatches[0] += m.getMatches().size();
+                     computeMs[0] += (m.getLatency().getPreMicros() + m.getLatency().getInferMicros()) / 1000.0;
                  }
              });
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClientConfig.producer(client, 2 * maxFrameBytes),
@@ -120,8 +123,9 @@ final class PairTaskDemo {
             System.out.println();
             System.out.println("== final summary ==");
             System.out.printf("pairs produced: %d (%d sent as halves with the right half missing)%n", inputs, lone);
-            System.out.printf("topic %-14s %6d records (%s %.2f)%n", results, out, stereo ? "mean density" : "mean matches",
-                    out == 0 ? 0 : densityOrMatches[0] / out);
+            System.out.printf("topic %-14s %6d records (%s %.2f, mean %s %.1f ms per pair)%n", results, out,
+                    stereo ? "mean density" : "mean matches", out == 0 ? 0 : densityOrMatches[0] / out,
+                    stereo ? opts.stereoMethod : opts.matchMethod, out == 0 ? 0 : computeMs[0] / out);
             System.out.printf("topic %-14s %6d records, by reason %s%n", dead, tail.count(dead), new TreeMap<>(reasons));
             long total = out + tail.count(dead);
             System.out.println(total == inputs ? "every pair accounted for: " + total + " results for " + inputs + " pairs"
