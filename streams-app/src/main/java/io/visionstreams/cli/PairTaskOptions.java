@@ -1,0 +1,82 @@
+package io.visionstreams.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.visionstreams.ops.Topics;
+import io.visionstreams.topology.DisparityEstimator;
+import io.visionstreams.topology.PairMatcher;
+import io.visionstreams.topology.PatchMatchTopology;
+import io.visionstreams.topology.StereoTopology;
+import io.visionstreams.topology.classical.OrbPairMatcher;
+import io.visionstreams.topology.classical.SgbmDisparityEstimator;
+import picocli.CommandLine.Option;
+
+/** Options of the stereo and matching tasks (topics, pairing, method); shared by {@code run} and {@code demo}. */
+public final class PairTaskOptions {
+
+    @Option(names = "--stereo-pairs-topic", defaultValue = Topics.STEREO_PAIRS) String stereoPairsTopic;
+    @Option(names = "--stereo-left-topic", defaultValue = Topics.STEREO_LEFT) String stereoLeftTopic;
+    @Option(names = "--stereo-right-topic", defaultValue = Topics.STEREO_RIGHT) String stereoRightTopic;
+    @Option(names = "--disparity-topic", defaultValue = Topics.DISPARITY) String disparityTopic;
+    @Option(names = "--image-pairs-topic", defaultValue = Topics.IMAGE_PAIRS) String imagePairsTopic;
+    @Option(names = "--patch-matches-topic", defaultValue = Topics.PATCH_MATCHES) String patchMatchesTopic;
+
+    @Option(names = "--stereo-method", defaultValue = "sgbm",
+            description = "Dense stereo: sgbm (OpenCV StereoSGBM) (default: ${DEFAULT-VALUE}).")
+    String stereoMethod;
+
+    @Option(names = "--max-disparity", defaultValue = "64", description = "Disparities searched, 1..256 (default: ${DEFAULT-VALUE}).")
+    int maxDisparity;
+
+    @Option(names = "--pair-window-ms", defaultValue = "2000",
+            description = "Largest timestamp gap between a left and a right half that still pair (default: ${DEFAULT-VALUE}).")
+    long pairWindowMs;
+
+    @Option(names = "--assume-rectified",
+            description = "Producers guarantee rectified pairs: do not refuse pairs without calibration or with rectified=false.")
+    boolean assumeRectified;
+
+    @Option(names = "--no-stereo-halves",
+            description = "Read only the stereo pairs topic, not the left/right frame topics.")
+    boolean noHalves;
+
+    @Option(names = "--match-method", defaultValue = "orb", description = "Matching: orb (OpenCV ORB, mutual nearest neighbours) (default: ${DEFAULT-VALUE}).")
+    String matchMethod;
+
+    @Option(names = "--match-geometry", defaultValue = "HOMOGRAPHY",
+            description = "Geometry fitted by RANSAC: NONE, HOMOGRAPHY or FUNDAMENTAL (default: ${DEFAULT-VALUE}).")
+    OrbPairMatcher.Geometry matchGeometry;
+
+    @Option(names = "--max-features", defaultValue = "1000", description = "Keypoints per image (default: ${DEFAULT-VALUE}).")
+    int maxFeatures;
+
+    StereoTopology.Topics stereoTopics(String deadLetterTopic) {
+        return new StereoTopology.Topics(stereoPairsTopic, stereoLeftTopic, stereoRightTopic, disparityTopic, deadLetterTopic);
+    }
+
+    StereoTopology.Options stereoOptions() {
+        return StereoTopology.Options.defaults().withMaxDisparity(maxDisparity).withPairWindow(Duration.ofMillis(pairWindowMs))
+                .withAssumeRectified(assumeRectified).withPairHalves(!noHalves);
+    }
+
+    PatchMatchTopology.Topics matchTopics(String deadLetterTopic) {
+        return new PatchMatchTopology.Topics(imagePairsTopic, patchMatchesTopic, deadLetterTopic);
+    }
+
+    /** The estimator behind the stereo port; the CNN matcher joins here as another method. */
+    DisparityEstimator estimator() {
+        return switch (stereoMethod.toLowerCase(Locale.ROOT)) {
+            case "sgbm" -> new SgbmDisparityEstimator();
+            default -> throw new IllegalArgumentException("unknown --stereo-method '" + stereoMethod + "' (available: sgbm)");
+        };
+    }
+
+    /** The matcher behind the matching port; the CNN patch matcher joins here as another method. */
+    PairMatcher matcher() {
+        return switch (matchMethod.toLowerCase(Locale.ROOT)) {
+            case "orb" -> new OrbPairMatcher(maxFeatures, matchGeometry, 3.0);
+            default -> throw new IllegalArgumentException("unknown --match-method '" + matchMethod + "' (available: orb)");
+        };
+    }
+}
