@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(2 * maxFrameBytes), false)) {
             Properties client = new Properties();
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            return PairTaskDemo.run(client, maxFrameBytes, stateDir, task, pairTask, width, height, fps, durationSeconds,
+            return PairTaskDemo.run(client, maxFrameBytes, stateDir, task, pairTask, serving, width, height, fps, durationSeconds,
                     partitions, streamThreads);
         } finally {
             TempDirs.deleteQuietly(stateDir);

@@ -38,7 +38,7 @@ final class PairTaskDemo {
     private PairTaskDemo() {
     }
 
-    static int run(Properties client, int maxFrameBytes, Path stateDir, RunCommand.Task task, PairTaskOptions opts,
+    static int run(Properties client, int maxFrameBytes, Path stateDir, RunCommand.Task task, PairTaskOptions opts, ServingOptions serving,
                    int width, int height, double fps, int durationSeconds, int partitions, int threads) throws Exception {
         String dead = io.visionstreams.ops.Topics.DEAD_LETTER;
         StereoTopology.Topics st = opts.stereoTopics(dead);
@@ -59,7 +59,7 @@ final class PairTaskDemo {
         // halves paired, and the lone halves (sent first) still expire while later records move stream time on
         Duration window = Duration.ofMillis(Math.max(opts.pairWindowMs, 5000));
         try (TopologyService service = stereo
-                ? TopologyService.stereo(client, s, st, opts.stereoOptions().withPairWindow(window), opts.estimator())
+                ? TopologyService.stereo(client, s, st, opts.stereoOptions().withPairWindow(window), opts.estimator(serving.runtime, serving.intraOpThreads))
                 : TopologyService.match(client, s, mt, opts.matcher());
              TopicTail tail = new TopicTail(client, maxFrameBytes, List.of(results, dead), r -> {
                  if (r.topic().equals(dead)) {

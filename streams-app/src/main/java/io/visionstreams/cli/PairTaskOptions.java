@@ -1,8 +1,16 @@
 package io.visionstreams.cli;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.visionstreams.inference.InferenceException;
+import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.InferenceRuntimes;
+import io.visionstreams.models.LoadedModel;
+import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.stereo.StereoMatcher;
+import io.visionstreams.models.stereo.StereoOptions;
 import io.visionstreams.ops.Topics;
 import io.visionstreams.topology.DisparityEstimator;
 import io.visionstreams.topology.PairMatcher;
@@ -10,6 +18,7 @@ import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.StereoTopology;
 import io.visionstreams.topology.classical.OrbPairMatcher;
 import io.visionstreams.topology.classical.SgbmDisparityEstimator;
+import io.visionstreams.topology.cnn.CnnDisparityEstimator;
 import picocli.CommandLine.Option;
 
 /** Options of the stereo and matching tasks (topics, pairing, method); shared by {@code run} and {@code demo}. */
@@ -22,9 +31,14 @@ public final class PairTaskOptions {
     @Option(names = "--image-pairs-topic", defaultValue = Topics.IMAGE_PAIRS) String imagePairsTopic;
     @Option(names = "--patch-matches-topic", defaultValue = Topics.PATCH_MATCHES) String patchMatchesTopic;
 
-    @Option(names = "--stereo-method", defaultValue = "sgbm",
-            description = "Dense stereo: sgbm (OpenCV StereoSGBM) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stereo-method", defaultValue = "cnn",
+            description = "Dense stereo: cnn (the stereo-cost model's features + SGM) or sgbm (OpenCV StereoSGBM) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String stereoMethod;
+
+    @Option(names = "--stereo-model", defaultValue = StereoMatcher.DEFAULT_MODEL,
+            description = "Stereo feature model for --stereo-method cnn: bundled name/version or a folder (default: ${DEFAULT-VALUE}).")
+    String stereoModel;
 
     @Option(names = "--max-disparity", defaultValue = "64", description = "Disparities searched, 1..256 (default: ${DEFAULT-VALUE}).")
     int maxDisparity;
@@ -64,12 +78,23 @@ public final class PairTaskOptions {
         return new PatchMatchTopology.Topics(imagePairsTopic, patchMatchesTopic, deadLetterTopic);
     }
 
-    /** The estimator behind the stereo port; the CNN matcher joins here as another method. */
-    DisparityEstimator estimator() {
-        return switch (stereoMethod.toLowerCase(Locale.ROOT)) {
-            case "sgbm" -> new SgbmDisparityEstimator();
-            default -> throw new IllegalArgumentException("unknown --stereo-method '" + stereoMethod + "' (available: sgbm)");
-        };
+    /** The estimator behind the stereo port. */
+    DisparityEstimator estimator(String runtime, int intraOpThreads) throws IOException, InferenceException {
+        switch (stereoMethod.toLowerCase(Locale.ROOT)) {
+            case "sgbm":
+                return new SgbmDisparityEstimator();
+            case "cnn":
+                LoadedModel m = ModelZoo.resolve(stereoModel);
+                InferenceRuntime rt = InferenceRuntimes.select(runtime, intraOpThreads);
+                try {
+                    return new CnnDisparityEstimator(rt.open(m.source()), m.descriptor(), StereoOptions::defaults, rt);
+                } catch (InferenceException | RuntimeException e) {
+                    rt.close();
+                    throw e;
+                }
+            default:
+                throw new IllegalArgumentException("unknown --stereo-method '" + stereoMethod + "' (available: cnn, sgbm)");
+        }
     }
 
     /** The matcher behind the matching port; the CNN patch matcher joins here as another method. */

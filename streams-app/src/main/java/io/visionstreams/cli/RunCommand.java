@@ -147,7 +147,7 @@ public final class RunCommand implements Callable<Integer> {
         StereoTopology.Topics topics = pairTask.stereoTopics(deadLetterTopic);
         StereoTopology.Options options = pairTask.stereoOptions();
         createTopics(client, topics.specs(partitions));
-        TopologyService service = TopologyService.stereo(client, settings(appId, dir), topics, options, pairTask.estimator());
+        TopologyService service = TopologyService.stereo(client, settings(appId, dir), topics, options, pairTask.estimator(serving.runtime, serving.intraOpThreads));
         return new Started(service, service.runner(), topics.pairs() + (options.pairHalves() ? " + " + topics.left()
                 + "/" + topics.right() : "") + " -> " + topics.disparity());
     }

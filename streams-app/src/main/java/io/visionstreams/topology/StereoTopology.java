@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.visionstreams.imaging.Image;
+import io.visionstreams.models.stereo.DisparityPng;
 import io.visionstreams.ops.TopicAdmin.TopicSpec;
 import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.Calibration;
@@ -166,12 +167,12 @@ public final class StereoTopology {
     public static DisparityMap toRecord(StereoPair pair, DisparityEstimator.Estimate e, DisparityEstimator.Identity id,
                                         int maxDisparity, long decodeMicros, RecordMetadata source) {
         long t0 = System.nanoTime();
-        byte[] disparityPng = DisparityEncoding.disparityPng(e.width(), e.height(), e.disparity());
+        byte[] disparityPng = DisparityPng.encode(e.disparity(), e.width(), e.height(), DisparityPng.KITTI_SCALE);
         byte[] confidencePng = e.confidence() == null ? null
-                : DisparityEncoding.confidencePng(e.width(), e.height(), e.confidence(), e.disparity());
+                : DisparityPng.encodeConfidence(e.confidence(), e.disparity(), e.width(), e.height());
         Calibration c = pair.getCalibration();
-        byte[] depthPng = c != null && DisparityEncoding.canComputeDepth(c.getFocalLengthPx(), c.getBaselineM())
-                ? DisparityEncoding.depthPng(e.width(), e.height(), e.disparity(), c.getFocalLengthPx(), c.getBaselineM())
+        byte[] depthPng = c != null && DisparityPng.canComputeDepth(c.getFocalLengthPx(), c.getBaselineM())
+                ? DisparityPng.encodeDepth(e.disparity(), e.width(), e.height(), c.getFocalLengthPx(), c.getBaselineM())
                 : null;
         long encodeMicros = (System.nanoTime() - t0) / 1000;
         return DisparityMap.newBuilder()
@@ -193,7 +194,7 @@ public final class StereoTopology {
                 .setDisparityPng(java.nio.ByteBuffer.wrap(disparityPng))
                 .setConfidencePng(confidencePng == null ? null : java.nio.ByteBuffer.wrap(confidencePng))
                 .setDepthPng(depthPng == null ? null : java.nio.ByteBuffer.wrap(depthPng))
-                .setDensity(DisparityEncoding.density(e.disparity()))
+                .setDensity(DisparityPng.density(e.disparity()))
                 .build();
     }
 

@@ -65,12 +65,16 @@ class StereoTopologyTest {
     private TestOutputTopic<byte[], DeadLetter> dead;
 
     private void start(StereoTopology.Options options) {
+        start(options, new SgbmDisparityEstimator());
+    }
+
+    private void start(StereoTopology.Options options, DisparityEstimator estimator) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stereo-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(StereoTopology.build(TOPICS, options, new FrameIntake(ImageLimits.defaults()),
-                new SgbmDisparityEstimator()), props);
+                estimator), props);
         pairs = driver.createInputTopic(TOPICS.pairs(), new ByteArraySerializer(), new ByteArraySerializer());
         left = driver.createInputTopic(TOPICS.left(), new ByteArraySerializer(), new ByteArraySerializer());
         right = driver.createInputTopic(TOPICS.right(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -129,7 +133,11 @@ class StereoTopologyTest {
     /** Median of the decoded disparity over valid pixels of the background (outside the square). */
     private static float[] decoded(DisparityMap m) throws Exception {
         int[] wh = new int[2];
-        return DisparityEncoding.fromKittiValues(ImageCodec.decodePng16(bytes(m.getDisparityPng()), wh));
+        float[] d = io.visionstreams.models.stereo.DisparityPng.fromUnsigned16(ImageCodec.decodePng16(bytes(m.getDisparityPng()), wh), 256);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] > 0 ? d[i] : Float.NaN; // PNG value 0 = invalid
+        }
+        return d;
     }
 
     @Test
@@ -169,6 +177,37 @@ class StereoTopologyTest {
         assertTrue(m.getDensity() > 0.5f, "density " + m.getDensity());
         assertTrue(good > 0.9 * valid, good + " of " + valid + " valid pixels within 1 px of the truth");
         assertTrue(m.getLatency().getInferMicros() > 0);
+    }
+
+    @Test
+    void theCnnMatcherServesPairsWithItsModelNameAndAConfidenceMap() throws Exception {
+        io.visionstreams.models.LoadedModel model = io.visionstreams.models.ModelZoo.resolve(
+                io.visionstreams.models.stereo.StereoMatcher.DEFAULT_MODEL);
+        io.visionstreams.inference.OnnxRuntimeBackend rt = new io.visionstreams.inference.OnnxRuntimeBackend(1, 1);
+        start(StereoTopology.Options.defaults().withMaxDisparity(16).withPairWindow(WINDOW),
+                new io.visionstreams.topology.cnn.CnnDisparityEstimator(rt.open(model.source()), model.descriptor(),
+                        io.visionstreams.models.stereo.StereoOptions::defaults, rt));
+        StereoPair p = RIG.pair("rig-1", 3, Instant.ofEpochMilli(T0));
+        pairs.pipeInput(utf8("rig-1"), VisionSerdes.stereoPair().encode(p), Instant.ofEpochMilli(T0));
+
+        assertTrue(dead.isEmpty(), () -> dead.readValuesToList().toString());
+        DisparityMap m = maps.readValue();
+        assertEquals(model.descriptor().name(), m.getModel().getName());
+        assertNotNull(m.getConfidencePng(), "the CNN matcher reports confidence");
+        float[] d = decoded(m);
+        int good = 0;
+        int valid = 0;
+        for (int y = 0; y < H; y++) {
+            for (int x = D + 2; x < W; x++) { // the left border has no match in the right view
+                float v = d[y * W + x];
+                if (Float.isFinite(v)) {
+                    valid++;
+                    good += Math.abs(v - RIG.trueDisparity(x, y)) <= 1f ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(m.getDensity() > 0.5f, "density " + m.getDensity());
+        assertTrue(good > 0.8 * valid, good + " of " + valid + " valid pixels within 1 px of the truth");
     }
 
     @Test

@@ -15,12 +15,28 @@ public final class DisparityPng {
     private DisparityPng() {
     }
 
-    /** Disparities (negative or non-finite = invalid) → 16-bit values round(d·scale), clamped to 1..65535. */
+    /** A disparity is usable when finite and positive: 0 is KITTI's "invalid", negatives are our invalid marker. */
+    public static boolean valid(float d) {
+        return Float.isFinite(d) && d > 0f;
+    }
+
+    /** Share of valid pixels. */
+    public static float density(float[] disparity) {
+        long n = 0;
+        for (float d : disparity) {
+            if (valid(d)) {
+                n++;
+            }
+        }
+        return disparity.length == 0 ? 0f : (float) n / disparity.length;
+    }
+
+    /** Disparities → 16-bit values round(d·scale), 0 where invalid; tiny positive disparities stay valid (1). */
     public static short[] toUnsigned16(float[] disparity, double scale) {
         short[] v = new short[disparity.length];
         for (int i = 0; i < v.length; i++) {
             float d = disparity[i];
-            v[i] = d >= 0 && Float.isFinite(d) ? (short) Math.min(65535, Math.max(1, Math.round(d * scale))) : 0;
+            v[i] = valid(d) ? (short) Math.min(65535, Math.max(1, Math.round(d * scale))) : 0;
         }
         return v;
     }
@@ -49,25 +65,46 @@ public final class DisparityPng {
         return new Decoded(wh[0], wh[1], fromUnsigned16(v, scale));
     }
 
+    /** True when focal length and baseline are usable for depth. */
+    public static boolean canComputeDepth(double focalPx, double baselineM) {
+        return Double.isFinite(focalPx) && Double.isFinite(baselineM) && focalPx > 0 && baselineM > 0;
+    }
+
     /**
-     * Depth in millimetres from disparity: Z = f·B / d with f in pixels (at the map's resolution) and B
-     * in metres; 0 where the disparity is invalid or zero, capped at 65535 mm.
+     * Depth in millimetres, Z = f·B/d, with f in pixels (at the map's resolution) and B in metres; 0 = unknown
+     * (invalid disparity, or farther than the 65.535 m a 16-bit millimetre value can hold).
      */
     public static short[] depthMillimetres(float[] disparity, double focalPx, double baselineM) {
-        if (!(focalPx > 0) || !(baselineM > 0)) {
+        if (!canComputeDepth(focalPx, baselineM)) {
             throw new IllegalArgumentException("focal length (px) and baseline (m) must be > 0, got " + focalPx
                     + " and " + baselineM);
         }
+        double fb = 1000.0 * focalPx * baselineM;
         short[] z = new short[disparity.length];
         for (int i = 0; i < z.length; i++) {
             float d = disparity[i];
-            z[i] = d > 0 ? (short) Math.min(65535, Math.round(1000.0 * focalPx * baselineM / d)) : 0;
+            if (valid(d)) {
+                long mm = Math.round(fb / d);
+                z[i] = mm >= 1 && mm <= 65535 ? (short) mm : 0;
+            }
         }
         return z;
     }
 
     public static byte[] encodeDepth(float[] disparity, int width, int height, double focalPx, double baselineM) {
         return ImageCodec.encodePng16(width, height, depthMillimetres(disparity, focalPx, baselineM));
+    }
+
+    /** 8-bit gray PNG of a 0..1 confidence map: 255 = most confident, 0 where the disparity is invalid. */
+    public static byte[] encodeConfidence(float[] confidence, float[] disparity, int width, int height) {
+        byte[] px = new byte[width * height];
+        for (int i = 0; i < px.length; i++) {
+            float c = confidence[i];
+            if (valid(disparity[i]) && Float.isFinite(c)) {
+                px[i] = (byte) Math.round(Math.max(0f, Math.min(1f, c)) * 255f);
+            }
+        }
+        return encodeConfidence(px, width, height);
     }
 
     /** 8-bit gray PNG of a confidence map. */
