@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.detection.CocoEval;
 import io.visionstreams.models.detection.DetectionLoss;
 import io.visionstreams.models.detection.DetectionTrainer;
+import io.visionstreams.models.data.DetectionSceneGenerator;
 import io.visionstreams.models.data.ImageFolder;
-import io.visionstreams.models.detection.GeneratedScenes;
-import io.visionstreams.models.detection.InterimScenes;
-import io.visionstreams.models.detection.SceneSource;
+import io.visionstreams.models.detection.NormalisedScene;
 import io.visionstreams.models.detection.StubDetector;
 import io.visionstreams.models.detection.WrnDetector;
 import io.visionstreams.models.nn.Checkpoints;
@@ -67,9 +67,13 @@ public final class DetectionTrainMain implements Callable<Integer> {
     DetectionLoss.ClsMode clsMode;
     @Option(names = "--at-beta", defaultValue = "1000")
     double atBeta;
-    @Option(names = "--scenes", defaultValue = "interim",
-            description = "interim (InterimScenes, used for the shipped v1 models) or generator (DetectionSceneGenerator)")
+    @Option(names = "--scenes", defaultValue = "separate", description = "DetectionSceneGenerator layout: separate "
+            + "(axis-aligned non-overlapping shapes, the data of the shipped v1 models) or occluding (rotated, textured, occluding)")
     String scenes;
+    @Option(names = "--val-fraction", defaultValue = "0.2", description = "share of background files held out for evaluation")
+    double valFraction;
+    @Option(names = "--split-seed", defaultValue = "7", description = "seed of the file-level background split")
+    long splitSeed;
     @Option(names = "--eval-scenes", defaultValue = "200")
     int evalScenes;
     @Option(names = "--eval-seed", defaultValue = "20261123")
@@ -95,22 +99,20 @@ public final class DetectionTrainMain implements Callable<Integer> {
         long tStart = System.nanoTime();
         WrnDetector.Config cfg = role.teacher ? WrnDetector.Config.teacher() : WrnDetector.Config.student();
         String modelName = name != null ? name : role.teacher ? "detector-teacher" : "detector-student";
-        InterimScenes interimTrain = InterimScenes.fromFolder(images, false);
-        InterimScenes interimVal = InterimScenes.fromFolder(images, true);
-        int nTrainBg = interimTrain.backgroundCount();
-        int nValBg = interimVal.backgroundCount();
-        SceneSource train = interimTrain;
-        SceneSource val = interimVal;
-        if (scenes.equals("generator")) {
-            // the same file-level split as the interim renderer, so held-out backgrounds stay held out
-            ImageFolder.Split split = ImageFolder.of(images).split(InterimScenes.VAL_FRACTION, InterimScenes.SPLIT_SEED);
-            train = new GeneratedScenes(split.train(), seed);
-            val = new GeneratedScenes(split.validation(), evalSeed);
-        } else if (!scenes.equals("interim")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--scenes must be interim or generator");
-        }
+        DetectionSceneGenerator.Options layout = switch (scenes) {
+            case "separate" -> DetectionSceneGenerator.Options.separate(trainSize);
+            case "occluding" -> DetectionSceneGenerator.Options.defaults().withSize(trainSize, trainSize);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--scenes must be separate or occluding");
+        };
+        // file-level split: evaluation scenes are drawn on validation backgrounds only
+        ImageFolder.Split split = ImageFolder.of(images).split(valFraction, splitSeed);
+        DetectionSceneGenerator train = new DetectionSceneGenerator(split.train(), seed, layout);
+        DetectionSceneGenerator val = new DetectionSceneGenerator(split.validation(), evalSeed,
+                layout.withSize(WrnDetector.INPUT_SIZE, WrnDetector.INPUT_SIZE));
+        int nTrainBg = train.backgroundCount();
+        int nValBg = val.backgroundCount();
         System.out.printf("backgrounds: %d train, %d validation%n", nTrainBg, nValBg);
-        List<InterimScenes.Scene> held = DetectionTrainer.heldOut(val, evalScenes, evalSeed);
+        List<NormalisedScene> held = DetectionTrainer.heldOut(val, evalScenes, evalSeed);
 
         WrnDetector net = DetectionTrainer.newNet(cfg, seed);
         CocoEval.Result untrained = DetectionTrainer.evaluate(DetectionTrainer.export(net, modelName), held);
@@ -124,7 +126,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "teacher: mAP %.4f AP50 %.4f%n", teacherResult.map(), teacherResult.ap50());
         }
         DetectionTrainer.History h = DetectionTrainer.train(net, train, new DetectionTrainer.Options(steps, batch,
-                trainSize, lr, seed, clsMode, teacher, atBeta, 50), System.out);
+                lr, seed, clsMode, teacher, atBeta, 50), System.out);
         if (checkpoint != null) {
             saveWithConfig(net, checkpoint);
         }
@@ -139,14 +141,14 @@ public final class DetectionTrainMain implements Callable<Integer> {
         DetectionTrainer.History hNoAt = null;
         if (compareWithoutAt && teacher != null) {
             WrnDetector plain = DetectionTrainer.newNet(cfg, seed);
-            hNoAt = DetectionTrainer.train(plain, train, new DetectionTrainer.Options(steps, batch, trainSize, lr, seed,
+            hNoAt = DetectionTrainer.train(plain, train, new DetectionTrainer.Options(steps, batch, lr, seed,
                     clsMode, null, 0, 50), System.out);
             noAt = DetectionTrainer.evaluate(DetectionTrainer.export(plain, modelName), held);
             System.out.printf(Locale.ROOT, "student without AT: mAP %.4f AP50 %.4f%n", noAt.map(), noAt.ap50());
         }
 
         Files.createDirectories(out);
-        Files.write(out.resolve("model.onnx"), onnx);
+        OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
         String sha = ModelDescriptor.sha256Hex(onnx);
         ModelDescriptor d = new ModelDescriptor(modelName, version, ModelDescriptor.TASK_DETECTION, "model.onnx", sha,
                 new ModelDescriptor.Input("images", "NCHW", WrnDetector.INPUT_SIZE, WrnDetector.INPUT_SIZE, "RGB",
@@ -224,12 +226,12 @@ public final class DetectionTrainMain implements Callable<Integer> {
                         + "centre + exp(ltrb)·stride; CAM/GAP head on the stride-16 level (one 1×1 conv used both on the "
                         + "map, giving `cams`, and on its global average, giving `class_logits`, so mean(cams) = class_logits).\n\n");
         sb.append("## Training\n\n");
-        sb.append(scenes.equals("generator") ? "- Data: `DetectionSceneGenerator` scenes (rotated, occluding, textured "
-                + "circles/rectangles/triangles, visible-pixel boxes, ≥50% visibility). Backgrounds"
-                : "- Data: generated scenes (interim renderer `InterimScenes`): natural-image backgrounds (random square crop, "
+        sb.append(scenes.equals("occluding") ? "- Data: `DetectionSceneGenerator` scenes, layout OCCLUDING (rotated, occluding, "
+                + "textured circles/rectangles/triangles, visible-pixel boxes, ≥50% visibility)."
+                : "- Data: `DetectionSceneGenerator` scenes, layout SEPARATE: natural-image backgrounds (random square crop, "
                 + "resize, h-flip) with 1–4 non-overlapping filled circles, axis-aligned rectangles and triangles of 16–112 px, "
-                + "exact boxes. Backgrounds: file-level split of the image folder (`ImageFolder.split(0.2, seed 7)`): ")
-                .append(nTrainBg).append(" training images, ").append(nValBg).append(" validation images.\n");
+                + "exact boxes.").append(String.format(Locale.ROOT, " Backgrounds: file-level split of the image folder "
+                + "(`ImageFolder.split(%s, seed %d)`): ", valFraction, splitSeed)).append(nTrainBg).append(" training images, ").append(nValBg).append(" validation images.\n");
         sb.append("- ").append(steps).append(" steps, batch ").append(batch).append(", ").append(trainSize).append("×")
                 .append(trainSize).append(" training canvases (objects keep their pixel size, so the fully convolutional net "
                 + "transfers to 320×320), Adam lr ").append(lr).append(" with 5% warm-up and cosine decay, no weight decay, seed ")

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.SyntheticStereoGenerator.StereoPair;
 import io.visionstreams.models.nn.Checkpoints;
 import io.visionstreams.models.nn.OnnxParity;
+import io.visionstreams.models.stereo.OrtStereoFeatures;
 import io.visionstreams.models.stereo.OrtTiming;
 import io.visionstreams.models.stereo.StereoFeatureNet;
 import io.visionstreams.models.stereo.StereoMetrics;
@@ -102,7 +104,7 @@ public final class StereoTrainMain {
             net.eval();
             byte[] onnx = net.exportOnnx("stereo-cost");
             Files.createDirectories(out);
-            Files.write(out.resolve("model.onnx"), onnx);
+            OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
             String sha = ModelDescriptor.sha256Hex(onnx);
             StereoZoo.descriptor(version, sha, 640, 480, true).write(out.resolve(ModelDescriptor.FILE_NAME));
             OnnxParity.Result p1 = OnnxParity.check(net, onnx, List.of(new long[] {1, 1, 240, 320}), 7);
@@ -138,22 +140,32 @@ public final class StereoTrainMain {
     }
 
     @Command(name = "stereo", mixinStandardHelpOptions = true,
-            description = "Held-out bad-1/2/4 and EPE of a stereo checkpoint vs NCC")
+            description = "Held-out bad-1/2/4 and EPE of a stereo zoo entry (ONNX Runtime) or checkpoint vs NCC")
     static final class Evaluate extends Common implements Callable<Integer> {
-        @Option(names = "--checkpoint", description = "libtorch checkpoint (best.pt); omitted = untrained net")
+        @Option(names = "--checkpoint", description = "libtorch checkpoint (best.pt)")
         Path checkpoint;
+        @Option(names = "--model", description = "zoo entry folder (model.json + model.onnx), run in ONNX Runtime; "
+                + "with neither --model nor --checkpoint: the untrained net")
+        Path model;
 
         @Override
         public Integer call() throws Exception {
             ImageFolder.Split split = split();
-            StereoFeatureNet net = newNet();
-            if (checkpoint != null) {
-                Checkpoints.load(net, checkpoint);
-            }
             StereoTrainer.Options o = options();
             List<StereoPair> val = StereoTrainer.validationPairs(split.validation(), o);
-            System.out.println((checkpoint == null ? "untrained " : "network   ")
-                    + StereoTrainer.evaluate(net, val, o.numDisparities()));
+            if (model != null) {
+                try (OrtStereoFeatures ort = OrtStereoFeatures.open(model, threads)) {
+                    System.out.println("onnx      " + StereoTrainer.evaluate(ort, val, o.numDisparities()));
+                }
+            }
+            if (checkpoint != null || model == null) {
+                StereoFeatureNet net = newNet();
+                if (checkpoint != null) {
+                    Checkpoints.load(net, checkpoint);
+                }
+                System.out.println((checkpoint == null ? "untrained " : "network   ")
+                        + StereoTrainer.evaluate(net, val, o.numDisparities()));
+            }
             System.out.println("NCC " + (2 * nccRadius + 1) + "x" + (2 * nccRadius + 1) + "  "
                     + StereoTrainer.evaluateNcc(val, o.numDisparities(), nccRadius));
             return 0;

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.style.StyleEval;
 import io.visionstreams.models.style.StyleExport;
 import io.visionstreams.models.style.StyleImages;
@@ -63,11 +64,31 @@ public final class StyleTrainMain {
     static final class Train {
     }
 
+    /** {@code grouped} / {@code every-5th} on the command line. */
+    static final class SplitConverter implements CommandLine.ITypeConverter<StyleTrainer.ContentSplit> {
+        @Override
+        public StyleTrainer.ContentSplit convert(String v) {
+            return switch (v) {
+                case "grouped" -> StyleTrainer.ContentSplit.GROUPED;
+                case "every-5th" -> StyleTrainer.ContentSplit.EVERY_5TH;
+                default -> throw new CommandLine.TypeConversionException("expected grouped or every-5th, got " + v);
+            };
+        }
+
+        static String name(StyleTrainer.ContentSplit s) {
+            return s == StyleTrainer.ContentSplit.GROUPED ? "grouped" : "every-5th";
+        }
+    }
+
     @Command(name = "style", mixinStandardHelpOptions = true,
             description = "Multi-style feed-forward stylisation (CIN) with a random-feature loss network.")
     static final class Style implements Callable<Integer> {
-        @Option(names = "--content", required = true, description = "folder of content images (every 5th file held out)")
+        @Option(names = "--content", required = true, description = "folder of content images (style images in it are left out)")
         Path content;
+        @Option(names = "--content-split", defaultValue = "grouped", converter = SplitConverter.class,
+                description = "held-out content: grouped (ImageFolder.split 0.2, seed 1; sequences on one side) or "
+                        + "every-5th (every 5th file by name, as style-cin/1 was trained)")
+        StyleTrainer.ContentSplit contentSplit;
         @Option(names = "--styles", required = true, split = ",", description = "style image files")
         List<Path> styles;
         @Option(names = "--steps", defaultValue = "200")
@@ -113,10 +134,10 @@ public final class StyleTrainMain {
         @Override
         public Integer call() throws Exception {
             StyleTrainer.Config cfg = new StyleTrainer.Config(content, styles, steps, size, batch, width, seed, lossSeed,
-                    styleSize, lr, contentWeight, styleWeight, tvWeight, threads);
+                    styleSize, lr, contentWeight, styleWeight, tvWeight, threads, contentSplit);
             StyleTrainer t = new StyleTrainer(cfg);
             System.out.printf("styles %s; content: %d training images, %d held out %s%n", t.styleNames(),
-                    t.content().train().names().size(), t.content().heldOut().names().size(), t.content().heldOut().names());
+                    names(t.content().train()).size(), names(t.content().validation()).size(), names(t.content().validation()));
             StyleNet untrained = new StyleNet(styles.size(), width, seed); // same init the training starts from
             long t0 = System.nanoTime();
             long deadline = maxMinutes > 0 ? t0 + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
@@ -139,7 +160,7 @@ public final class StyleTrainMain {
 
             List<StyleEval.Row> rows;
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                Tensor held = t.content().heldOut().fixedCrops(1, 99);
+                Tensor held = t.heldOutCrops(1, 99);
                 long e0 = System.nanoTime();
                 rows = StyleEval.evaluate(t, untrained, held);
                 System.out.printf(Locale.ROOT, "evaluation took %.1f s%n", (System.nanoTime() - e0) / 1e9);
@@ -149,7 +170,7 @@ public final class StyleTrainMain {
 
             byte[] onnx = StyleExport.toOnnx(t.net(), metadata(t));
             Files.createDirectories(out);
-            Files.write(out.resolve("model.onnx"), onnx);
+            OnnxChecker.writeChecked(out.resolve("model.onnx"), onnx);
             String sha = ModelDescriptor.sha256Hex(onnx);
             ModelDescriptor d = StyleZoo.descriptor(name, version, sha, cfg, t.styleNames(), t.lossNet().identity(), true);
             d.write(out.resolve(ModelDescriptor.FILE_NAME));
@@ -169,7 +190,7 @@ public final class StyleTrainMain {
             System.out.printf(Locale.ROOT, "parity 64x64 %.3g, 96x128 %.3g; ORT 512x512 median %.1f ms p90 %.1f ms; sha256 %s%n",
                     p64, p96, lat[0], lat[1], sha);
             if (examples != null) {
-                Path img = content.resolve(t.content().heldOut().names().get(0));
+                Path img = content.resolve(names(t.content().validation()).get(0));
                 for (Path f : StyleZoo.examples(onnx, img, t.styleNames(), 256, examples)) {
                     System.out.println("example " + f);
                 }
@@ -177,6 +198,14 @@ public final class StyleTrainMain {
             StyleZoo.writeCard(out.resolve("MODEL_CARD.md"), card(t, d, table, trainSeconds, p64, p96, lat));
             System.out.println("wrote " + out);
             return 0;
+        }
+
+        private static List<String> names(io.visionstreams.models.data.ImageFolder f) {
+            List<String> n = new ArrayList<>();
+            for (int i = 0; i < f.size(); i++) {
+                n.add(f.name(i));
+            }
+            return n;
         }
 
         private Map<String, String> metadata(StyleTrainer t) {
@@ -193,7 +222,8 @@ public final class StyleTrainMain {
                     "" + size, "--batch", "" + batch, "--width", "" + width, "--seed", "" + seed, "--loss-seed",
                     "" + lossSeed, "--style-size", "" + styleSize, "--content-weight", "" + contentWeight,
                     "--style-weight", "" + styleWeight, "--tv-weight", "" + tvWeight, "--lr", "" + lr,
-                    "--threads", "" + threads, "--out", out.toString()));
+                    "--threads", "" + threads, "--content-split", SplitConverter.name(contentSplit),
+                    "--out", out.toString()));
             // the steps actually run (a --max-minutes stop is recorded as a plain --steps)
             StyleTrainer.Losses first = t.recentMean(0, Math.min(25, steps));
             StyleTrainer.Losses last = t.recentMean(steps - 25, steps);
@@ -232,7 +262,7 @@ public final class StyleTrainMain {
                     ## Training
                     Adam lr %.3g, gradient norm clipped at %.1f (%d non-finite steps skipped), batch %d, %d steps, %d×%d random crops, each sample a uniformly random style, %d threads on a
                     shared 2-core CPU: %.0f s (%.2f steps/s). Seed %d.
-                    Content: %s, every 5th file (sorted by name) held out; training files (%d): %s.
+                    Content: %s without the style images, %s; training files (%d): %s.
                     Held out (%d): %s.
                     Training loss, mean of the first 25 steps: total %.4f (content %.4f, style %.4f, tv %.4f);
                     last 25 steps: total %.4f (content %.4f, style %.4f, tv %.4f).
@@ -272,11 +302,14 @@ public final class StyleTrainMain {
                     indexed(t.styleNames()), t.lossNet().identity(), lossSeed + StyleEval.INDEPENDENT_SEED_OFFSET,
                     StyleEval.INDEPENDENT_SEED_OFFSET, contentWeight, styleWeight, tvWeight, styleSize, lr,
                     StyleTrainer.CLIP_NORM, t.skipped(), batch, steps,
-                    size, size, threads, secs, steps / secs, seed, content, t.content().train().names().size(),
-                    String.join(", ", t.content().train().names()), t.content().heldOut().names().size(),
-                    String.join(", ", t.content().heldOut().names()), first.total(), first.content(), first.style(),
+                    size, size, threads, secs, steps / secs, seed, content,
+                    contentSplit == StyleTrainer.ContentSplit.GROUPED
+                            ? "held out by `ImageFolder.split(0.2, seed 1)` (file-level, sequences kept on one side)"
+                            : "every 5th file (sorted by name) held out", names(t.content().train()).size(),
+                    String.join(", ", names(t.content().train())), names(t.content().validation()).size(),
+                    String.join(", ", names(t.content().validation())), first.total(), first.content(), first.style(),
                     first.tv(), last.total(), last.content(), last.style(), last.tv(), String.join(" ", cmd), size, size,
-                    table, p64, p96, d.sha256(), lat[0], lat[1], t.content().train().names().size());
+                    table, p64, p96, d.sha256(), lat[0], lat[1], names(t.content().train()).size());
         }
 
         private static String indexed(List<String> names) {

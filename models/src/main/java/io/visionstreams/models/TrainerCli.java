@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.PatchBatch;
 import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.onnx.Fp16Variant;
+import io.visionstreams.models.onnx.OnnxChecker;
+import io.visionstreams.models.onnx.OrtComparison;
 import io.visionstreams.models.patch.Metrics;
 import io.visionstreams.models.patch.PatchNet;
 import io.visionstreams.models.patch.PatchNets;
@@ -21,11 +24,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch},
- * {@code generate homography}.
+ * {@code generate stereo}, {@code generate homography}.
  * Data folders are arguments; nothing here knows where the shared data lives.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
-        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.Generate.class})
+        TrainerCli.Evaluate.class, TrainerCli.ExportCmd.class, TrainerCli.Generate.class, TrainerCli.CheckOnnx.class})
 public final class TrainerCli {
 
     static String commandLine;
@@ -53,12 +56,30 @@ public final class TrainerCli {
     static final class Evaluate {
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, subcommands = ExportPatch.class, description = "Export a checkpoint to a zoo entry")
+    @Command(name = "export", mixinStandardHelpOptions = true, subcommands = {ExportPatch.class, ExportFp16.class},
+            description = "Export a checkpoint to a zoo entry, or derive the FP16 variant of an ONNX model")
     static final class ExportCmd {
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = GenerateHomographyMain.class,
-            description = "Write held-out benchmark data")
+    @Command(name = "check-onnx", mixinStandardHelpOptions = true, description = "Run onnx's full checker (schemas, "
+            + "strict shape and type inference) on ONNX files, in a child JVM with the checker's own JavaCPP")
+    static final class CheckOnnx implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "1..*", paramLabel = "FILE", description = "model.onnx files")
+        java.util.List<Path> files;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean ok = true;
+            for (OnnxChecker.Verdict v : OnnxChecker.locate().check(files)) {
+                System.out.println(v.ok() ? "OK   " + v.file() : "FAIL " + v.file() + ": " + v.message());
+                ok &= v.ok();
+            }
+            return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = {StereoGenerateMain.class, GenerateHomographyMain.class},
+            description = "Write synthetic evaluation data (held-out side of the image split by default)")
     static final class Generate {
     }
 
@@ -267,6 +288,43 @@ public final class TrainerCli {
         }
     }
 
+    @Command(name = "fp16", mixinStandardHelpOptions = true, description = "Write the FP16 variant of an FP32 model "
+            + "(FP16 weights and maths, FP32 inputs and outputs; for TensorRT 11, which takes precision from the ONNX), "
+            + "run the ONNX checker on it and compare it with the FP32 model in ONNX Runtime where the CPU has the kernels")
+    static final class ExportFp16 implements Callable<Integer> {
+        @Option(names = "--in", required = true, description = "FP32 model.onnx")
+        Path in;
+        @Option(names = "--out", description = "default: model.fp16.onnx beside --in")
+        Path out;
+        @Option(names = "--spatial", defaultValue = "96", description = "size of symbolic H/W dims in the comparison")
+        int spatial;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = out != null ? out : in.resolveSibling(in.getFileName().toString().replaceFirst("\\.onnx$", "")
+                    + ".fp16.onnx");
+            writeFp16(Files.readAllBytes(in), target, spatial);
+            return 0;
+        }
+    }
+
+    /** Converts, writes with the checker, and reports the ORT comparison (or why ORT CPU cannot run it). */
+    static Fp16Variant.Result writeFp16(byte[] fp32, Path target, int spatial) throws Exception {
+        Fp16Variant.Result r = Fp16Variant.convert(fp32);
+        byte[] fp16 = r.model().toByteArray();
+        OnnxChecker.writeChecked(target, fp16);
+        System.err.printf(Locale.ROOT, "wrote %s (%,d bytes, from %,d; ONNX checker passes): %s%n", target, fp16.length,
+                fp32.length, r.summary());
+        try {
+            OrtComparison.Result c = OrtComparison.compare(fp32, fp16, spatial, 1);
+            System.err.printf(Locale.ROOT, "ORT CPU, FP16 vs FP32 on random inputs: max rel %.3g (%s)%n", c.maxRelDiff(),
+                    c.describe());
+        } catch (ai.onnxruntime.OrtException e) {
+            System.err.println("ORT CPU cannot run the FP16 variant (no comparison): " + e.getMessage());
+        }
+        return r;
+    }
+
     @Command(name = "patch", mixinStandardHelpOptions = true, description = "Export a patch checkpoint to a zoo entry")
     static final class ExportPatch implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true)
@@ -283,6 +341,8 @@ public final class TrainerCli {
         String version;
         @Option(names = "--out", required = true)
         Path out;
+        @Option(names = "--fp16", description = "also write model.fp16.onnx (FP16 inside, FP32 I/O; see export fp16)")
+        boolean fp16;
 
         @Override
         public Integer call() throws Exception {
@@ -294,6 +354,9 @@ public final class TrainerCli {
                     + "@@EXPORT@@";
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, net, symmetric, true, card);
             System.err.printf(Locale.ROOT, "wrote %s (parity rel %.2g)%n", out, w.parity().maxRelDiff());
+            if (fp16) {
+                writeFp16(Files.readAllBytes(out.resolve(w.descriptor().onnx())), out.resolve("model.fp16.onnx"), 64);
+            }
             return 0;
         }
     }

@@ -65,12 +65,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--stream-threads", defaultValue = "4", description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
+    @Option(names = "--task", defaultValue = "detection",
+            description = "What to demonstrate: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    RunCommand.Task task;
+
     @Mixin
     ServingOptions serving;
+
+    @Mixin
+    PairTaskOptions pairTask;
 
     @Override
     public Integer call() throws Exception {
         int maxFrameBytes = KafkaClientConfig.DEFAULT_MAX_FRAME_BYTES;
+        if (task != RunCommand.Task.detection) {
+            return pairTaskDemo(maxFrameBytes);
+        }
         DetectionTopology.Topics topics = DetectionTopology.Topics.defaults();
         List<String> allTopics = List.of(topics.frames(), topics.detections(), topics.deadLetter());
         Path stateDir = Files.createTempDirectory("vision-streams-demo-");
@@ -115,6 +125,20 @@ public final class DemoCommand implements Callable<Integer> {
                 long outputs = tail.count(topics.detections()) + tail.count(topics.deadLetter());
                 return outputs == produced ? 0 : 1;
             }
+        } finally {
+            TempDirs.deleteQuietly(stateDir);
+        }
+    }
+
+    private int pairTaskDemo(int maxFrameBytes) throws Exception {
+        Path stateDir = Files.createTempDirectory("vision-streams-demo-");
+        System.out.println("starting embedded Kafka ...");
+        // stereo and image-pair records carry two frames
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(2 * maxFrameBytes), false)) {
+            Properties client = new Properties();
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            return PairTaskDemo.run(client, maxFrameBytes, stateDir, task, pairTask, serving, width, height, fps, durationSeconds,
+                    partitions, streamThreads);
         } finally {
             TempDirs.deleteQuietly(stateDir);
         }

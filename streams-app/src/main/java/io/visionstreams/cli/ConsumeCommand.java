@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.Topics;
 import io.visionstreams.schema.Detections;
+import io.visionstreams.schema.DisparityMap;
 import io.visionstreams.schema.Frame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +55,10 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     @Option(names = "--save-annotated", paramLabel = "DIR", description = "Write frames with their detections drawn into DIR.")
     Path annotatedDir;
+
+    @Option(names = "--save-disparity", paramLabel = "DIR",
+            description = "Write each DisparityMap's 16-bit disparity PNG (KITTI: value = disparity x 256, 0 = invalid) into DIR as RIG-SEQ.png.")
+    Path disparityDir;
 
     @Option(names = "--frames-topic", defaultValue = Topics.FRAMES, description = "Frames topic joined for --save-annotated.")
     String framesTopic;
@@ -92,6 +97,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         RecordFormatter fmt = new RecordFormatter();
         long printed = 0;
+        long savedDisparity = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             if (group != null) {
@@ -136,6 +142,9 @@ public final class ConsumeCommand implements Callable<Integer> {
                     if (!main || (max > 0 && printed >= max)) {
                         continue;
                     }
+                    if (disparityDir != null) {
+                        savedDisparity += saveDisparity(fmt.decode(r.value()), err);
+                    }
                     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                     out.println(json ? fmt.formatJson(r.topic(), r.partition(), r.offset(), key, r.value())
                             : fmt.formatLine(r.topic(), r.partition(), r.offset(), key, r.value()));
@@ -146,7 +155,28 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (annotator != null) {
             err.println("wrote " + annotator.written() + " annotated frame(s) to " + annotatedDir);
         }
+        if (disparityDir != null) {
+            err.println("wrote " + savedDisparity + " disparity PNG(s) to " + disparityDir);
+        }
         err.println(printed + " record(s)");
         return 0;
+    }
+
+    /** Writes the disparity PNG of a DisparityMap as it is on the wire; 1 if written. */
+    private int saveDisparity(RecordFormatter.Decoded d, PrintStream err) {
+        if (!(d.record() instanceof DisparityMap m)) {
+            return 0;
+        }
+        String name = m.getSource().getSourceId().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + m.getSource().getSequence() + ".png";
+        byte[] png = new byte[m.getDisparityPng().remaining()];
+        m.getDisparityPng().duplicate().get(png);
+        try {
+            java.nio.file.Files.createDirectories(disparityDir);
+            java.nio.file.Files.write(disparityDir.resolve(name), png);
+            return 1;
+        } catch (java.io.IOException e) {
+            err.println("cannot write " + disparityDir.resolve(name) + ": " + e.getMessage());
+            return 0;
+        }
     }
 }

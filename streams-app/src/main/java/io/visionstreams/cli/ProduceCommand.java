@@ -13,6 +13,9 @@ import io.visionstreams.ingest.FrameProducer;
 import io.visionstreams.ingest.FrameSource;
 import io.visionstreams.ingest.FrameSources;
 import io.visionstreams.ingest.ImageFileSource;
+import io.visionstreams.ingest.StereoPairProducer;
+import io.visionstreams.ingest.SyntheticStereoRig;
+import io.visionstreams.schema.Calibration;
 import io.visionstreams.ingest.SyntheticCamera;
 import io.visionstreams.ingest.VideoFileSource;
 import io.visionstreams.ops.KafkaClientConfig;
@@ -30,8 +33,30 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaConnectionOptions kafka;
 
-    @Option(names = "--topic", defaultValue = Topics.FRAMES, description = "Destination topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", description = "Destination topic (default: frames, or stereo-pairs with --stereo).")
     String topic;
+
+    @Option(names = "--stereo", description = "Send StereoPair records: from --left DIR and --right DIR (paired in file-name "
+            + "order) or, with --synthetic, from a synthetic rectified rig.")
+    boolean stereo;
+
+    @Option(names = "--left", paramLabel = "DIR", description = "With --stereo: left images (files or folder).")
+    Path leftDir;
+
+    @Option(names = "--right", paramLabel = "DIR", description = "With --stereo: right images, as many as left.")
+    Path rightDir;
+
+    @Option(names = "--rectified", description = "With --stereo: the images are rectified (recorded in the pair's calibration).")
+    boolean rectified;
+
+    @Option(names = "--focal-length-px", defaultValue = "0", description = "With --stereo: focal length in pixels (0 = unknown).")
+    double focalLengthPx;
+
+    @Option(names = "--baseline-m", defaultValue = "0", description = "With --stereo: baseline in metres (0 = unknown).")
+    double baselineM;
+
+    @Option(names = "--disparity", defaultValue = "16", description = "With --stereo --synthetic: background disparity in pixels.")
+    int syntheticDisparity;
 
     @Option(names = "--source-id", description = "Camera id used as record key (default: 'synthetic' or the first path's name).")
     String sourceId;
@@ -79,6 +104,12 @@ public final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
+        if (stereo) {
+            return produceStereo(err);
+        }
+        if (topic == null) {
+            topic = Topics.FRAMES;
+        }
         if (synthetic == !paths.isEmpty()) {
             err.println("error: give PATH... or --synthetic (exactly one of them)");
             return 2;
@@ -92,6 +123,41 @@ public final class ProduceCommand implements Callable<Integer> {
             r = producer.result();
             progress.finish();
             err.println(summary(r, source.description()));
+            return r.failed() == 0 ? 0 : 1;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int produceStereo(PrintStream err) {
+        if (synthetic == (leftDir != null || rightDir != null) || (!synthetic && (leftDir == null || rightDir == null))) {
+            err.println("error: --stereo needs --left DIR and --right DIR, or --synthetic (exactly one of them)");
+            return 2;
+        }
+        String t = topic != null ? topic : Topics.STEREO_PAIRS;
+        String rig = sourceId != null ? sourceId
+                : synthetic ? "synthetic-rig" : leftDir.toAbsolutePath().normalize().getFileName().toString();
+        long start = System.nanoTime();
+        try (StereoPairProducer producer = StereoPairProducer.create(kafka.load(), t, rig, rate, maxFrameBytes)) {
+            StereoPairProducer.Result r;
+            if (synthetic) {
+                r = producer.sendSynthetic(new SyntheticStereoRig(width, height, syntheticDisparity, seed), limit > 0 ? limit : 10);
+            } else {
+                try (ImageFileSource l = new ImageFileSource(List.of(leftDir), recursive, false);
+                     ImageFileSource rr = new ImageFileSource(List.of(rightDir), recursive, false)) {
+                    if (l.files().size() != rr.files().size()) {
+                        err.println("error: " + l.files().size() + " left image(s) but " + rr.files().size() + " right image(s)");
+                        return 2;
+                    }
+                    boolean known = rectified || focalLengthPx > 0 || baselineM > 0;
+                    Calibration c = known ? Calibration.newBuilder().setFocalLengthPx(focalLengthPx).setBaselineM(baselineM)
+                            .setRectified(rectified).build() : null;
+                    r = producer.sendAll(l, rr, c, limit);
+                }
+            }
+            err.printf(Locale.ROOT, "%s: sent %d stereo pair(s) as %s to %s, failed %d, in %.1f s%n", rig, r.sent(), rig, t,
+                    r.failed(), (System.nanoTime() - start) / 1e9);
             return r.failed() == 0 ? 0 : 1;
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             err.println("error: " + e.getMessage());

@@ -26,6 +26,10 @@ import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
+import io.visionstreams.schema.DisparityMap;
+import io.visionstreams.schema.PatchMatches;
+import io.visionstreams.schema.PointMatch;
+import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.VisionSchemas;
@@ -149,6 +153,33 @@ public final class RecordFormatter {
                     d.getModel().getVersion(), d.getDetections().size(), labels.isEmpty() ? "" : ": " + labels,
                     ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getQueueMicros()), ms(l.getInferMicros()),
                     ms(l.getPostMicros()), l.getBatchSize());
+        }
+        if (r instanceof DisparityMap m) {
+            StageLatency l = m.getLatency();
+            return String.format(Locale.ROOT,
+                    "DisparityMap %s #%d model %s:%s %dx%d maxDisparity %d density %.1f%%%s%s | decode %s pre %s infer %s post %s",
+                    m.getSource().getSourceId(), m.getSource().getSequence(), m.getModel().getName(),
+                    m.getModel().getVersion(), m.getWidth(), m.getHeight(), m.getMaxDisparity(), 100 * m.getDensity(),
+                    m.getConfidencePng() == null ? "" : " +confidence", m.getDepthPng() == null ? "" : " +depth",
+                    ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getInferMicros()), ms(l.getPostMicros()));
+        }
+        if (r instanceof PatchMatches pm) {
+            long inliers = pm.getMatches().stream().filter(PointMatch::getInlier).count();
+            double meanScore = pm.getMatches().stream().mapToDouble(PointMatch::getScore).average().orElse(Double.NaN);
+            StageLatency l = pm.getLatency();
+            return String.format(Locale.ROOT,
+                    "PatchMatches %s #%d model %s:%s %d match(es), %d inlier(s), mean score %.2f%s | decode %s pre %s infer %s post %s",
+                    pm.getSource().getSourceId(), pm.getSource().getSequence(), pm.getModel().getName(),
+                    pm.getModel().getVersion(), pm.getMatches().size(), inliers, meanScore,
+                    pm.getGeometry() == null ? "" : ", " + pm.getGeometry().getKind().name().toLowerCase(Locale.ROOT),
+                    ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getInferMicros()), ms(l.getPostMicros()));
+        }
+        if (r instanceof StereoPair p) {
+            return String.format(Locale.ROOT, "StereoPair %s #%d %dx%d + %dx%d, %s", p.getRigId(), p.getSequence(),
+                    p.getLeft().getWidth(), p.getLeft().getHeight(), p.getRight().getWidth(), p.getRight().getHeight(),
+                    p.getCalibration() == null ? "no calibration" : String.format(Locale.ROOT,
+                            "f %.1f px, baseline %.3f m, rectified %s", p.getCalibration().getFocalLengthPx(),
+                            p.getCalibration().getBaselineM(), p.getCalibration().getRectified()));
         }
         if (r instanceof DeadLetter dl) {
             return String.format(Locale.ROOT, "DeadLetter %s: %s (from %s/%d@%d by %s, original %s B)",

@@ -14,8 +14,12 @@ import org.apache.kafka.clients.admin.Admin;
 import io.visionstreams.lifecycle.DetectorDeployment;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
+import io.visionstreams.ops.StreamsRunner;
 import io.visionstreams.ops.TopicAdmin;
+import io.visionstreams.ops.TopologyService;
 import io.visionstreams.topology.DetectionTopology;
+import io.visionstreams.topology.PatchMatchTopology;
+import io.visionstreams.topology.StereoTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,8 +36,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers of the config file.")
     String bootstrap;
 
-    @Option(names = "--application-id", defaultValue = "vision-streams-detection",
-            description = "Kafka Streams application id; instances with the same id share the partitions (default: ${DEFAULT-VALUE}).")
+    /** What this instance runs; each task is its own Kafka Streams application (own id, scaled on its own). */
+    enum Task { detection, stereo, match }
+
+    @Option(names = "--task", defaultValue = "detection",
+            description = "Topology to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). Run one process per task.")
+    Task task;
+
+    @Option(names = "--application-id",
+            description = "Kafka Streams application id; instances with the same id share the partitions (default: vision-streams-TASK).")
     String applicationId;
 
     @Option(names = "--stream-threads", defaultValue = "4",
@@ -63,6 +74,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving;
 
+    @Mixin
+    PairTaskOptions pairTask;
+
     /** Released by SIGTERM/Ctrl-C (or by a test) to stop serving. */
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -70,17 +84,13 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties client = KafkaClientConfig.load(config, bootstrap);
-        DetectionTopology.Topics topics = new DetectionTopology.Topics(framesTopic, detectionsTopic, deadLetterTopic);
-        if (createTopics) {
-            try (Admin admin = Admin.create(client)) {
-                List<String> created = TopicAdmin.ensureTopics(admin, topics.specs(partitions), replicationFactor, maxFrameBytes);
-                System.err.println("created topics: " + created);
-            }
-        }
+        String appId = applicationId != null ? applicationId : "vision-streams-" + task;
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("vision-streams-state-");
-        DetectionService.Settings s = new DetectionService.Settings(applicationId, streamThreads, dir, replicationFactor,
-                maxFrameBytes, topics);
-        DetectionService service = DetectionService.start(client, s, DetectorDeployment.open(serving.settings()));
+        Started service = switch (task) {
+            case detection -> startDetection(client, appId, dir);
+            case stereo -> startStereo(client, appId, dir);
+            case match -> startMatch(client, appId, dir);
+        };
         // SIGTERM/Ctrl-C: the hook asks the main thread to stop and waits until the service has closed
         // (leaving the group), because the JVM halts as soon as the hooks return
         Thread hook = new Thread(() -> {
@@ -94,8 +104,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             service.runner().awaitRunning(Duration.ofMinutes(5));
-            System.err.println(applicationId + " running: " + framesTopic + " -> " + detectionsTopic + " (dead letters: "
-                    + deadLetterTopic + ")");
+            System.err.println(appId + " running: " + service.description() + " (dead letters: " + deadLetterTopic + ")");
             stop.await();
         } finally {
             service.close();
@@ -107,5 +116,50 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A started topology: what to close, its runner, and one line saying what flows where. */
+    private record Started(AutoCloseable closer, StreamsRunner runner, String description) {
+        void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    private void createTopics(Properties client, List<TopicAdmin.TopicSpec> specs) throws Exception {
+        if (createTopics) {
+            try (Admin admin = Admin.create(client)) {
+                List<String> created = TopicAdmin.ensureTopics(admin, specs, replicationFactor, maxFrameBytes);
+                System.err.println("created topics: " + created);
+            }
+        }
+    }
+
+    private Started startDetection(Properties client, String appId, Path dir) throws Exception {
+        DetectionTopology.Topics topics = new DetectionTopology.Topics(framesTopic, detectionsTopic, deadLetterTopic);
+        createTopics(client, topics.specs(partitions));
+        DetectionService.Settings s = new DetectionService.Settings(appId, streamThreads, dir, replicationFactor,
+                maxFrameBytes, topics);
+        DetectionService service = DetectionService.start(client, s, DetectorDeployment.open(serving.settings()));
+        return new Started(service, service.runner(), framesTopic + " -> " + detectionsTopic);
+    }
+
+    private Started startStereo(Properties client, String appId, Path dir) throws Exception {
+        StereoTopology.Topics topics = pairTask.stereoTopics(deadLetterTopic);
+        StereoTopology.Options options = pairTask.stereoOptions();
+        createTopics(client, topics.specs(partitions));
+        TopologyService service = TopologyService.stereo(client, settings(appId, dir), topics, options, pairTask.estimator(serving.runtime, serving.intraOpThreads));
+        return new Started(service, service.runner(), topics.pairs() + (options.pairHalves() ? " + " + topics.left()
+                + "/" + topics.right() : "") + " -> " + topics.disparity());
+    }
+
+    private Started startMatch(Properties client, String appId, Path dir) throws Exception {
+        PatchMatchTopology.Topics topics = pairTask.matchTopics(deadLetterTopic);
+        createTopics(client, topics.specs(partitions));
+        TopologyService service = TopologyService.match(client, settings(appId, dir), topics, pairTask.matcher());
+        return new Started(service, service.runner(), topics.pairs() + " -> " + topics.matches());
+    }
+
+    private TopologyService.Settings settings(String appId, Path dir) {
+        return new TopologyService.Settings(appId, streamThreads, dir, replicationFactor, maxFrameBytes);
     }
 }

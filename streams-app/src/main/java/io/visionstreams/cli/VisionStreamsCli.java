@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
         subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, RunCommand.class,
-            MatchCommand.class, MatchBenchCommand.class,
+            StereoCommand.class, StereoBenchCommand.class, MatchCommand.class, MatchBenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
@@ -23,6 +23,7 @@ public final class VisionStreamsCli {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new VisionStreamsCli());
+        cl.setExecutionExceptionHandler(VisionStreamsCli::reportFailure);
         for (String className : EMBEDDED_COMMANDS) {
             try {
                 cl.addSubcommand(Class.forName(className).getDeclaredConstructor().newInstance());
@@ -32,6 +33,31 @@ public final class VisionStreamsCli {
             }
         }
         return cl;
+    }
+
+    /**
+     * A command that fails for a reason the user can act on (bad file, bad option, model or runtime that cannot be
+     * used) prints one clear line, not a stack trace; anything else is a bug and keeps its trace. Set
+     * VISION_STREAMS_DEBUG=1 for traces always.
+     */
+    static int reportFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean expected = e instanceof io.visionstreams.inference.InferenceException
+                || e instanceof io.visionstreams.imaging.ImageDecodeException
+                || e instanceof java.io.IOException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException;
+        if (expected && System.getenv("VISION_STREAMS_DEBUG") == null) {
+            StringBuilder msg = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
+                    msg.append(": ").append(c.getMessage());
+                }
+            }
+            cl.getErr().println(cl.getColorScheme().errorText("error: " + msg));
+        } else {
+            e.printStackTrace(cl.getErr());
+        }
+        return 1;
     }
 
     @Command(description = "Not in this build (it was built without the embedded broker, -Dproduction).")

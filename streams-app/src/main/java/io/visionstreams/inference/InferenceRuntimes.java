@@ -22,7 +22,7 @@ public final class InferenceRuntimes {
                 if (TensorRtBackend.isAvailable()) {
                     return TensorRtBackend.create();
                 }
-                LOG.info("runtime auto: TensorRT not available, using ONNX Runtime on the CPU");
+                LOG.info("runtime auto: using ONNX Runtime on the CPU ({})", TensorRtBackend.unavailableReason());
                 return new OnnxRuntimeBackend(intraOpThreads, 1);
             default:
                 throw new InferenceException("unknown runtime '" + mode + "': use auto, cpu or tensorrt");

@@ -18,8 +18,21 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** A topic to create: name, partitions, and whether it is compacted (model releases, status). */
-    public record TopicSpec(String name, int partitions, boolean compacted) {
+    /**
+     * A topic to create: name, partitions, whether it is compacted (model releases, status), and how
+     * many frames one record may carry (a stereo pair, or a dead letter holding one, carries two), which
+     * sizes its {@code max.message.bytes}.
+     */
+    public record TopicSpec(String name, int partitions, boolean compacted, int framesPerRecord) {
+        public TopicSpec {
+            if (framesPerRecord < 1) {
+                throw new IllegalArgumentException("framesPerRecord must be at least 1, got " + framesPerRecord);
+            }
+        }
+
+        public TopicSpec(String name, int partitions, boolean compacted) {
+            this(name, partitions, compacted, 1);
+        }
     }
 
     /**
@@ -37,7 +50,8 @@ public final class TopicAdmin {
             }
             NewTopic nt = new NewTopic(t.name(), t.partitions(), replicationFactor);
             nt.configs(Map.of(
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(KafkaClientConfig.maxRecordBytes(maxFrameBytes)),
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(
+                            KafkaClientConfig.maxRecordBytes(Math.multiplyExact(maxFrameBytes, t.framesPerRecord()))),
                     TopicConfig.CLEANUP_POLICY_CONFIG, t.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT
                             : TopicConfig.CLEANUP_POLICY_DELETE));
             create.add(nt);

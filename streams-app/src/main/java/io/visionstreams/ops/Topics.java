@@ -6,6 +6,12 @@ public final class Topics {
     public static final String FRAMES = "frames";
     public static final String DETECTIONS = "detections";
     public static final String DEAD_LETTER = "dead-letter";
+    public static final String STEREO_PAIRS = "stereo-pairs";
+    public static final String STEREO_LEFT = "stereo-left";
+    public static final String STEREO_RIGHT = "stereo-right";
+    public static final String DISPARITY = "disparity";
+    public static final String IMAGE_PAIRS = "image-pairs";
+    public static final String PATCH_MATCHES = "patch-matches";
 
     private Topics() {
     }

@@ -54,11 +54,14 @@ public final class DetectionTopology {
                     io.visionstreams.ops.Topics.DEAD_LETTER);
         }
 
-        /** The topics to create: frames and results with {@code partitions}, one dead-letter partition. */
+        /**
+         * The topics to create: frames and results with {@code partitions}, one dead-letter partition
+         * (sized for two frames: the topic is shared with the stereo topology, whose dead letters can hold a pair).
+         */
         public List<io.visionstreams.ops.TopicAdmin.TopicSpec> specs(int partitions) {
             return List.of(new io.visionstreams.ops.TopicAdmin.TopicSpec(frames, partitions, false),
                     new io.visionstreams.ops.TopicAdmin.TopicSpec(detections, partitions, false),
-                    new io.visionstreams.ops.TopicAdmin.TopicSpec(deadLetter, 1, false));
+                    new io.visionstreams.ops.TopicAdmin.TopicSpec(deadLetter, 1, false, 2));
         }
     }
 

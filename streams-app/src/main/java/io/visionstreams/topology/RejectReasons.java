@@ -12,6 +12,18 @@ public final class RejectReasons {
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     public static final String INFERENCE_FAILED = "INFERENCE_FAILED";
     public static final String PROCESSING_FAILED = "PROCESSING_FAILED";
+    /** A stereo half whose partner (same rig, sequence, other side) did not arrive within the pairing window. */
+    public static final String UNPAIRED_HALF = "UNPAIRED_HALF";
+    /** A stereo half seen again (same rig, sequence and side) while its pair was pending or already emitted. */
+    public static final String DUPLICATE_HALF = "DUPLICATE_HALF";
+    /** A stereo half that arrived after its partner's window had expired (the partner was reported unpaired). */
+    public static final String LATE_HALF = "LATE_HALF";
+    /** A stereo pair without calibration or with rectified=false, refused for dense stereo. */
+    public static final String UNRECTIFIED_PAIR = "UNRECTIFIED_PAIR";
+    /** Calibration metadata of a stereo half that is not a number (focal length, baseline) or boolean (rectified). */
+    public static final String MALFORMED_CALIBRATION = "MALFORMED_CALIBRATION";
+    /** The two images of a stereo pair decode to different sizes. */
+    public static final String PAIR_SIZE_MISMATCH = "PAIR_SIZE_MISMATCH";
 
     private RejectReasons() {
     }

@@ -20,6 +20,11 @@ import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
+import io.visionstreams.schema.DisparityMap;
+import io.visionstreams.schema.Geometry;
+import io.visionstreams.schema.GeometryKind;
+import io.visionstreams.schema.PatchMatches;
+import io.visionstreams.schema.PointMatch;
 import io.visionstreams.schema.ModelRef;
 import io.visionstreams.schema.SourceRef;
 import io.visionstreams.schema.StageLatency;
@@ -78,6 +83,29 @@ class RecordFormatterTest {
                 .setHeaders(Map.of()).build();
         String line = fmt.formatLine("dead-letter", 0, 0, null, VisionSerdes.deadLetter().encode(dl));
         assertTrue(line.contains("DeadLetter UNDECODABLE_IMAGE: bad jpeg (from frames/2@17 by detector, original 12 B)"), line);
+    }
+
+    @Test
+    void disparityAndMatchLinesSummariseTheResult() throws Exception {
+        SourceRef src = SourceRef.newBuilder().setSourceId("rig-1").setSequence(5).setCaptureTimestamp(Instant.EPOCH).build();
+        ModelRef model = ModelRef.newBuilder().setName("opencv-sgbm").setVersion("4.14.0").build();
+        StageLatency lat = StageLatency.newBuilder().setInferMicros(12_300).build();
+        DisparityMap m = DisparityMap.newBuilder().setSource(src).setModel(model).setLatency(lat).setWidth(64).setHeight(32)
+                .setMaxDisparity(16).setDisparityPng(ByteBuffer.wrap(new byte[10])).setDepthPng(ByteBuffer.wrap(new byte[3]))
+                .setDensity(0.875f).build();
+        String line = fmt.formatLine("disparity", 0, 1, "rig-1", VisionSerdes.disparityMap().encode(m));
+        assertTrue(line.startsWith("disparity/0@1 DisparityMap rig-1 #5 model opencv-sgbm:4.14.0 64x32 maxDisparity 16 "
+                + "density 87.5% +depth | "), line);
+        assertTrue(line.contains("infer 12.3ms"), line);
+
+        PatchMatches pm = PatchMatches.newBuilder().setSource(src).setModel(model).setLatency(lat)
+                .setMatches(List.of(PointMatch.newBuilder().setAx(1).setAy(2).setBx(3).setBy(4).setScore(0.5f).setInlier(true).build(),
+                        PointMatch.newBuilder().setAx(1).setAy(2).setBx(3).setBy(4).setScore(0.7f).setInlier(false).build()))
+                .setGeometry(Geometry.newBuilder().setKind(GeometryKind.HOMOGRAPHY)
+                        .setMatrix(List.of(1d, 0d, 0d, 0d, 1d, 0d, 0d, 0d, 1d)).build())
+                .build();
+        String ml = fmt.formatLine("patch-matches", 0, 2, "rig-1", VisionSerdes.patchMatches().encode(pm));
+        assertTrue(ml.contains("PatchMatches rig-1 #5 model opencv-sgbm:4.14.0 2 match(es), 1 inlier(s), mean score 0.60, homography"), ml);
     }
 
     @Test

@@ -1,37 +1,63 @@
 package io.visionstreams.models.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Composite detection scenes with exact boxes: a random crop of a natural image as background, and
- * filled circles, rectangles and triangles (solid, gradient or photo-textured, random size and rotation)
- * pasted on top in order, later shapes occluding earlier ones and shapes allowed to run off the frame.
+ * Composite detection scenes with exact boxes: a random crop of a natural image as background with filled
+ * circles, rectangles and triangles pasted on top. Two layouts:
  *
- * <p>A shape is labelled when at least minVisible of its full area is visible (not covered, inside the
- * frame); its box is the tight box of its visible pixels, the COCO convention for occluded objects.
- * Shapes below the threshold stay in the image unlabelled: they are marked −2 in the instance map so a
- * trainer can ignore detections there instead of calling them false positives.
+ * <ul>
+ * <li>{@link Layout#OCCLUDING} (default): solid, gradient or photo-textured shapes of random size and
+ * rotation, pasted in order, later shapes occluding earlier ones and shapes allowed to run off the frame. A
+ * shape is labelled when at least minVisible of its full area is visible (not covered, inside the frame); its
+ * box is the tight box of its visible pixels, the COCO convention for occluded objects. Shapes below the
+ * threshold stay in the image unlabelled: they are marked −2 in the instance map so a trainer can ignore
+ * detections there instead of calling them false positives.</li>
+ * <li>{@link Layout#SEPARATE}: axis-aligned, non-overlapping shapes in flat colours with mild per-pixel noise,
+ * fully inside the frame, on a random square crop mirrored half the time. A box is the shape's exact
+ * continuous extent (edges may be fractional); a pixel is painted when its centre lies inside the shape. The
+ * shipped detector-teacher/1 and detector-student/1 were trained on these scenes ({@link Options#separate}),
+ * and this layout reproduces that data draw for draw.</li>
+ * </ul>
  */
 public final class DetectionSceneGenerator {
 
     public static final List<String> CLASSES = List.of("circle", "rectangle", "triangle");
     public static final int CIRCLE = 0, RECTANGLE = 1, TRIANGLE = 2;
 
+    public enum Layout { OCCLUDING, SEPARATE }
+
+    /**
+     * @param minSize,maxSize object size in pixels (independent of the canvas, so a net trained on small canvases
+     *                        sees objects at the scale it meets on a large input)
+     * @param maxImageSide    backgrounds are first shrunk to this longer side (0 = keep)
+     * @param minImageSide    backgrounds whose shorter side is then smaller are not used
+     */
     public record Options(int width, int height, int minObjects, int maxObjects, int minSize, int maxSize,
-                          double minVisible, int maxImageSide) {
+                          double minVisible, int maxImageSide, int minImageSide, Layout layout) {
 
         public static Options defaults() {
-            return new Options(320, 320, 1, 6, 16, 160, 0.5, 1024);
+            return new Options(320, 320, 1, 6, 16, 160, 0.5, 1024, 64, Layout.OCCLUDING);
+        }
+
+        /** The scenes of detector-teacher/1 and detector-student/1: 1–4 separate shapes of 16–112 px. */
+        public static Options separate(int size) {
+            return new Options(size, size, 1, 4, 16, 112, 1.0, 400, 0, Layout.SEPARATE);
         }
 
         public Options withSize(int w, int h) {
-            return new Options(w, h, minObjects, maxObjects, minSize, maxSize, minVisible, maxImageSide);
+            return new Options(w, h, minObjects, maxObjects, minSize, maxSize, minVisible, maxImageSide, minImageSide, layout);
         }
 
         public Options withObjects(int min, int max) {
-            return new Options(width, height, min, max, minSize, maxSize, minVisible, maxImageSide);
+            return new Options(width, height, min, max, minSize, maxSize, minVisible, maxImageSide, minImageSide, layout);
+        }
+
+        public Options withObjectSizes(int min, int max) {
+            return new Options(width, height, minObjects, maxObjects, min, max, minVisible, maxImageSide, minImageSide, layout);
         }
     }
 
@@ -49,33 +75,58 @@ public final class DetectionSceneGenerator {
     }
 
     private final Options opt;
-    private final Random rng;
-    private final List<RgbImage> images = new ArrayList<>();
+    private Random rng;
+    private final List<RgbImage> images;
 
     public DetectionSceneGenerator(ImageFolder backgrounds, long seed) {
         this(backgrounds, seed, Options.defaults());
     }
 
     public DetectionSceneGenerator(ImageFolder backgrounds, long seed, Options options) {
+        this(backgrounds.loadAllRgb(options.maxImageSide(), options.minImageSide()), seed, options);
+    }
+
+    /** Backgrounds already in memory (shrunk and filtered by the options like folder images). */
+    public DetectionSceneGenerator(List<RgbImage> backgrounds, long seed, Options options) {
+        if (options.minSize() < 1 || options.maxSize() < options.minSize() || options.minObjects() < 0
+                || options.maxObjects() < options.minObjects()) {
+            throw new IllegalArgumentException("bad scene options " + options);
+        }
+        if (options.layout() == Layout.SEPARATE && Math.min(options.width(), options.height()) - 4 < options.minSize()) {
+            throw new IllegalArgumentException("canvas too small for objects of " + options.minSize() + " px: " + options);
+        }
         this.opt = options;
         this.rng = new Random(seed);
-        for (int i = 0; i < backgrounds.size(); i++) {
-            RgbImage img = Images.limitSide(backgrounds.loadRgb(i), options.maxImageSide());
-            if (img.width() >= 64 && img.height() >= 64) {
-                images.add(img);
-            }
-        }
+        this.images = backgrounds.stream().map(b -> Images.limitSide(b, options.maxImageSide()))
+                .filter(b -> Math.min(b.width(), b.height()) >= options.minImageSide()).toList();
         if (images.isEmpty()) {
-            throw new IllegalArgumentException("no background image of at least 64×64");
+            throw new IllegalArgumentException("no background image with a shorter side of at least " + options.minImageSide());
         }
     }
 
+    public Options options() {
+        return opt;
+    }
+
+    public int backgroundCount() {
+        return images.size();
+    }
+
+    /** Restarts the random stream: the next scenes are those of a fresh generator with this seed. */
+    public void reseed(long seed) {
+        rng = new Random(seed);
+    }
+
     public Scene next() {
+        return opt.layout() == Layout.SEPARATE ? nextSeparate() : nextOccluding();
+    }
+
+    private Scene nextOccluding() {
         int w = opt.width(), h = opt.height();
         byte[] px = randomCrop(w, h).data().clone();
         int n = opt.minObjects() + rng.nextInt(opt.maxObjects() - opt.minObjects() + 1);
         int[] owner = new int[w * h];
-        java.util.Arrays.fill(owner, -1);
+        Arrays.fill(owner, -1);
         int[] cls = new int[n];
         long[] area = new long[n];
         for (int k = 0; k < n; k++) {
@@ -103,10 +154,10 @@ public final class DetectionSceneGenerator {
         }
         long[] visible = new long[n];
         int[] minX = new int[n], minY = new int[n], maxX = new int[n], maxY = new int[n];
-        java.util.Arrays.fill(minX, Integer.MAX_VALUE);
-        java.util.Arrays.fill(minY, Integer.MAX_VALUE);
-        java.util.Arrays.fill(maxX, -1);
-        java.util.Arrays.fill(maxY, -1);
+        Arrays.fill(minX, Integer.MAX_VALUE);
+        Arrays.fill(minY, Integer.MAX_VALUE);
+        Arrays.fill(maxX, -1);
+        Arrays.fill(maxY, -1);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int k = owner[y * w + x];
@@ -205,6 +256,109 @@ public final class DetectionSceneGenerator {
                 px[i + c] = (byte) ((tex.get(x, y, c) + c1[c]) / 2);
             }
         };
+    }
+
+    /**
+     * The SEPARATE layout. Its random draws and float arithmetic are those of the renderer that made the v1
+     * detector data (a test pins a fingerprint of its output): change them and the shipped models' reproduce
+     * commands no longer reproduce them.
+     */
+    private Scene nextSeparate() {
+        int w = opt.width(), h = opt.height();
+        byte[] px = squareCropMirrored(w, h);
+        int[] instances = new int[w * h];
+        Arrays.fill(instances, BACKGROUND);
+        int n = opt.minObjects() + rng.nextInt(opt.maxObjects() - opt.minObjects() + 1);
+        int maxSide = Math.min(opt.maxSize(), Math.min(w, h) - 4);
+        List<DetectionBox> boxes = new ArrayList<>();
+        List<float[]> placed = new ArrayList<>();
+        for (int tries = 0; boxes.size() < n && tries < 40; tries++) {
+            int cls = rng.nextInt(CLASSES.size());
+            int side = opt.minSize() + rng.nextInt(maxSide - opt.minSize() + 1);
+            float x0 = rng.nextFloat() * (w - side);
+            float y0 = rng.nextFloat() * (h - side);
+            float[] box;
+            float[][] triangle = null;
+            if (cls == CIRCLE) {
+                box = new float[] {x0, y0, x0 + side, y0 + side};
+            } else if (cls == RECTANGLE) {
+                float bw = side;
+                float bh = side * (0.4f + 0.6f * rng.nextFloat());
+                if (rng.nextBoolean()) {
+                    float t = bw;
+                    bw = bh;
+                    bh = t;
+                }
+                box = new float[] {x0, y0, x0 + bw, y0 + bh};
+            } else {
+                // apex on the top edge, the other vertices on the bottom corners: the tight box is the whole square
+                float apex = x0 + rng.nextFloat() * side;
+                triangle = new float[][] {{apex, y0}, {x0, y0 + side}, {x0 + side, y0 + side}};
+                box = new float[] {x0, y0, x0 + side, y0 + side};
+            }
+            boolean overlaps = false;
+            for (float[] b : placed) {
+                overlaps |= Math.min(b[2], box[2]) > Math.max(b[0], box[0]) && Math.min(b[3], box[3]) > Math.max(b[1], box[1]);
+            }
+            if (overlaps) {
+                continue;
+            }
+            paintSeparate(px, instances, w, h, box, cls, triangle, boxes.size());
+            placed.add(box);
+            boxes.add(new DetectionBox(cls, box[0], box[1], box[2], box[3]));
+        }
+        return new Scene(new RgbImage(w, h, px), boxes, instances);
+    }
+
+    /** A random square window (40–100 % of the shorter side, at least 32 px) resized to w×h, mirrored half the time. */
+    private byte[] squareCropMirrored(int w, int h) {
+        RgbImage img = images.get(rng.nextInt(images.size()));
+        int shorter = Math.min(img.width(), img.height());
+        int crop = Math.max(Math.min(shorter, 32), (int) (shorter * (0.4 + 0.6 * rng.nextDouble())));
+        int cx = rng.nextInt(img.width() - crop + 1);
+        int cy = rng.nextInt(img.height() - crop + 1);
+        RgbImage r = Images.resize(img.crop(cx, cy, crop, crop), w, h);
+        return rng.nextBoolean() ? Images.mirror(r).data() : r.data().clone();
+    }
+
+    /** Fills the pixels whose centre lies inside the shape with one random colour plus noise of ±8 levels. */
+    private void paintSeparate(byte[] px, int[] instances, int w, int h, float[] b, int cls, float[][] tri, int index) {
+        int[] col = {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
+        float cx = (b[0] + b[2]) / 2;
+        float cy = (b[1] + b[3]) / 2;
+        float r = (b[2] - b[0]) / 2;
+        for (int y = (int) Math.floor(b[1]); y < Math.ceil(b[3]) && y < h; y++) {
+            for (int x = (int) Math.floor(b[0]); x < Math.ceil(b[2]) && x < w; x++) {
+                float pcx = x + 0.5f;
+                float pcy = y + 0.5f;
+                boolean in = pcx >= b[0] && pcx < b[2] && pcy >= b[1] && pcy < b[3];
+                if (in && cls == CIRCLE) {
+                    in = (pcx - cx) * (pcx - cx) + (pcy - cy) * (pcy - cy) <= r * r;
+                } else if (in && cls == TRIANGLE) {
+                    in = insideTriangle(pcx, pcy, tri);
+                }
+                if (in) {
+                    for (int c = 0; c < 3; c++) {
+                        px[(y * w + x) * 3 + c] = (byte) Math.max(0, Math.min(255, col[c] + rng.nextInt(17) - 8));
+                    }
+                    instances[y * w + x] = index;
+                }
+            }
+        }
+    }
+
+    /** Inside or on the edge of triangle t, in float arithmetic (the v1 data depends on it bit for bit). */
+    private static boolean insideTriangle(float px, float py, float[][] t) {
+        float d1 = edge(px, py, t[0], t[1]);
+        float d2 = edge(px, py, t[1], t[2]);
+        float d3 = edge(px, py, t[2], t[0]);
+        boolean neg = d1 < 0 || d2 < 0 || d3 < 0;
+        boolean pos = d1 > 0 || d2 > 0 || d3 > 0;
+        return !(neg && pos);
+    }
+
+    private static float edge(float px, float py, float[] a, float[] b) {
+        return (px - b[0]) * (a[1] - b[1]) - (a[0] - b[0]) * (py - b[1]);
     }
 
     private RgbImage randomCrop(int w, int h) {

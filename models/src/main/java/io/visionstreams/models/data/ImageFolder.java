@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -63,6 +65,28 @@ public final class ImageFolder {
         return Images.readRgb(files.get(i));
     }
 
+    /**
+     * Every image, shrunk to at most {@code maxSide} per side (0 = keep), skipping those whose shorter side is
+     * then below {@code minSide}: how the generators hold their source images in memory.
+     */
+    public List<RgbImage> loadAllRgb(int maxSide, int minSide) {
+        List<RgbImage> out = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            RgbImage img = Images.limitSide(loadRgb(i), maxSide);
+            if (Math.min(img.width(), img.height()) >= minSide) {
+                out.add(img);
+            }
+        }
+        return out;
+    }
+
+    /** This folder without the given files (e.g. style images that sit among the content images). */
+    public ImageFolder without(Collection<Path> excluded) {
+        Set<Path> ex = new HashSet<>();
+        excluded.forEach(p -> ex.add(p.toAbsolutePath().normalize()));
+        return new ImageFolder(files.stream().filter(f -> !ex.contains(f.toAbsolutePath().normalize())).toList());
+    }
+
     /** A view over the given file indices. */
     public ImageFolder subset(List<Integer> indices) {
         return new ImageFolder(indices.stream().map(files::get).toList());
@@ -105,6 +129,23 @@ public final class ImageFolder {
             List<Path> moved = train.stream().filter(f -> groupKey.apply(f.getFileName().toString()).equals(k)).toList();
             train.removeAll(moved);
             val.addAll(moved);
+        }
+        return new Split(new ImageFolder(train), new ImageFolder(val));
+    }
+
+    /**
+     * Every n-th file in name order (indices n−1, 2n−1, …) goes to validation. This is how style-cin/1's content
+     * was split; it does NOT group sequences, so near copies (left03 vs left04) can land on both sides: prefer
+     * {@link #split(double, long)} for new models.
+     */
+    public Split splitEveryNth(int n) {
+        if (n < 2) {
+            throw new IllegalArgumentException("n must be at least 2: " + n);
+        }
+        List<Path> train = new ArrayList<>();
+        List<Path> val = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            (i % n == n - 1 ? val : train).add(files.get(i));
         }
         return new Split(new ImageFolder(train), new ImageFolder(val));
     }

@@ -88,12 +88,24 @@ public final class Images {
 
     /** Resizes with area averaging when shrinking (no aliasing) and bilinear interpolation when enlarging. */
     public static RgbImage resize(RgbImage img, int width, int height) {
+        return resize(img, width, height, interpolation(img.width(), img.height(), width, height));
+    }
+
+    /**
+     * Resizes with OpenCV's area interpolation in both directions: how the v1 stylisation content loader
+     * enlarged small images (kept so that style-cin/1's crops are reproduced exactly).
+     */
+    public static RgbImage resizeArea(RgbImage img, int width, int height) {
+        return resize(img, width, height, opencv_imgproc.INTER_AREA);
+    }
+
+    private static RgbImage resize(RgbImage img, int width, int height, int interpolation) {
         if (img.width() == width && img.height() == height) {
             return img;
         }
         try (Mat src = new Mat(img.height(), img.width(), CV_8UC3); Mat dst = new Mat(); Size sz = new Size(width, height)) {
             bytes(src).put(img.data());
-            opencv_imgproc.resize(src, dst, sz, 0, 0, interpolation(img.width(), img.height(), width, height));
+            opencv_imgproc.resize(src, dst, sz, 0, 0, interpolation);
             byte[] d = new byte[width * height * 3];
             bytes(dst).get(d);
             return new RgbImage(width, height, d);
@@ -111,6 +123,18 @@ public final class Images {
             bytes(dst).get(d);
             return new GrayImage(width, height, d);
         }
+    }
+
+    /** The image mirrored left–right. */
+    public static RgbImage mirror(RgbImage img) {
+        int w = img.width();
+        byte[] src = img.data(), d = new byte[src.length];
+        for (int y = 0; y < img.height(); y++) {
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(src, (y * w + x) * 3, d, (y * w + (w - 1 - x)) * 3, 3);
+            }
+        }
+        return new RgbImage(w, img.height(), d);
     }
 
     /** Shrinks so that the longer side is at most maxSide (0 = no limit), keeping the aspect ratio. */

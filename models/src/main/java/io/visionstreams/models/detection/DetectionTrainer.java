@@ -22,6 +22,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.visionstreams.models.data.DetectionSceneGenerator;
 import io.visionstreams.models.onnx.OnnxGraphBuilder;
 import io.visionstreams.models.train.LrSchedule;
 import io.visionstreams.models.train.Optimizers;
@@ -30,11 +31,10 @@ import io.visionstreams.models.train.Optimizers;
 public final class DetectionTrainer {
 
     /**
-     * @param trainSize square training canvas; the net is fully convolutional and objects keep their pixel size,
-     *                  so training on small canvases is cheap and transfers to the 320 contract input
+     * @param seed    seeds the scene stream ({@code seed·31 + 1}) as the v1 runs did
      * @param teacher   non-null: add attention transfer from this (trained) teacher with weight {@code atBeta}
      */
-    public record Options(int steps, int batch, int trainSize, double lr, long seed, DetectionLoss.ClsMode clsMode,
+    public record Options(int steps, int batch, double lr, long seed, DetectionLoss.ClsMode clsMode,
                           WrnDetector teacher, double atBeta, int logEvery) {
     }
 
@@ -45,9 +45,15 @@ public final class DetectionTrainer {
     private DetectionTrainer() {
     }
 
-    public static History train(WrnDetector net, SceneSource scenes, Options o, PrintStream log) {
+    /**
+     * Trains on {@code scenes}, restarted from the options' seed (so two runs with the same options see the same
+     * data). Its canvas is the training size: the net is fully convolutional and objects keep their pixel size,
+     * so training on small canvases is cheap and transfers to the 320 contract input.
+     */
+    public static History train(WrnDetector net, DetectionSceneGenerator scenes, Options o, PrintStream log) {
         torch.set_num_threads(2);
-        Random rnd = new Random(o.seed() * 31 + 1);
+        scenes.reseed(o.seed() * 31 + 1);
+        int trainSize = scenes.options().width();
         Adam opt = Optimizers.adam(net.parameters(), o.lr(), 0);
         // short linear warm-up then cosine: Adam on a fresh BN net is jumpy in the first steps
         LrSchedule cos = LrSchedule.cosine(o.lr(), o.lr() * 0.02, o.steps());
@@ -63,16 +69,16 @@ public final class DetectionTrainer {
         for (int step = 0; step < o.steps(); step++) {
             double lr = step < warm ? o.lr() * (step + 1) / warm : cos.lr(step);
             Optimizers.setLr(opt, lr);
-            List<InterimScenes.Scene> batch = new ArrayList<>();
+            List<NormalisedScene> batch = new ArrayList<>();
             for (int i = 0; i < o.batch(); i++) {
-                batch.add(scenes.render(o.trainSize(), rnd));
+                batch.add(NormalisedScene.of(scenes.next()));
             }
             try (PointerScope scope = new PointerScope()) {
                 Tensor x = images(batch);
                 opt.zero_grad();
                 WrnDetector.TrainOut out = net.forwardTrain(x);
-                DetectionLoss.Parts parts = DetectionLoss.compute(out, batch.stream().map(InterimScenes.Scene::boxes).toList(),
-                        o.trainSize(), o.clsMode());
+                DetectionLoss.Parts parts = DetectionLoss.compute(out, batch.stream().map(NormalisedScene::boxes).toList(),
+                        trainSize, o.clsMode());
                 Tensor loss = parts.total();
                 float at = 0;
                 if (o.teacher() != null) {
@@ -104,7 +110,7 @@ public final class DetectionTrainer {
         return new History(first, last, (System.nanoTime() - t0) / 1e9);
     }
 
-    static Tensor images(List<InterimScenes.Scene> batch) {
+    static Tensor images(List<NormalisedScene> batch) {
         int s = batch.get(0).size();
         float[] all = new float[batch.size() * 3 * s * s];
         for (int i = 0; i < batch.size(); i++) {
@@ -120,16 +126,15 @@ public final class DetectionTrainer {
         return g.toByteArray();
     }
 
-    /** Deterministic held-out scenes at the contract size (backgrounds of the validation split only). */
-    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed) {
-        return heldOut(validation, n, seed, WrnDetector.INPUT_SIZE);
-    }
-
-    public static List<InterimScenes.Scene> heldOut(SceneSource validation, int n, long seed, int size) {
-        Random rnd = new Random(seed);
-        List<InterimScenes.Scene> out = new ArrayList<>();
+    /**
+     * The first {@code n} scenes of {@code validation} restarted from {@code seed}: a deterministic held-out set at
+     * the generator's canvas size. Build the generator on the validation side of the background split only.
+     */
+    public static List<NormalisedScene> heldOut(DetectionSceneGenerator validation, int n, long seed) {
+        validation.reseed(seed);
+        List<NormalisedScene> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(validation.render(size, rnd));
+            out.add(NormalisedScene.of(validation.next()));
         }
         return out;
     }
@@ -141,7 +146,7 @@ public final class DetectionTrainer {
     public static final float EVAL_SCORE_THRESHOLD = 0.01f;
 
     /** COCO AP of the exported model on scenes, run by ONNX Runtime. */
-    public static CocoEval.Result evaluate(byte[] onnx, List<InterimScenes.Scene> scenes) throws OrtException {
+    public static CocoEval.Result evaluate(byte[] onnx, List<NormalisedScene> scenes) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int s = WrnDetector.INPUT_SIZE;
         int a = WrnDetector.NUM_ANCHORS;
@@ -150,7 +155,7 @@ public final class DetectionTrainer {
         List<List<CocoEval.Det>> dets = new ArrayList<>();
         try (OrtSession.SessionOptions so = options(); OrtSession session = env.createSession(onnx, so)) {
             for (int start = 0; start < scenes.size(); start += 8) {
-                List<InterimScenes.Scene> b = scenes.subList(start, Math.min(scenes.size(), start + 8));
+                List<NormalisedScene> b = scenes.subList(start, Math.min(scenes.size(), start + 8));
                 float[] in = new float[b.size() * 3 * s * s];
                 for (int i = 0; i < b.size(); i++) {
                     System.arraycopy(b.get(i).chw(), 0, in, i * 3 * s * s, 3 * s * s);
@@ -173,13 +178,13 @@ public final class DetectionTrainer {
      * COCO AP of the libtorch net at the scenes' own size (anchors decoded for that size): for quick checks on
      * small canvases, where the 320-input ONNX graph does not apply.
      */
-    public static CocoEval.Result evaluateTorch(WrnDetector net, List<InterimScenes.Scene> scenes) {
+    public static CocoEval.Result evaluateTorch(WrnDetector net, List<NormalisedScene> scenes) {
         net.eval();
         int c = net.config().classes();
         List<List<GtBox>> gts = new ArrayList<>();
         List<List<CocoEval.Det>> dets = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            for (InterimScenes.Scene s : scenes) {
+            for (NormalisedScene s : scenes) {
                 List<Tensor> out = net.forward(List.of(images(List.of(s))));
                 float[] boxes = io.visionstreams.models.nn.Export.data(out.get(0));
                 float[] scores = io.visionstreams.models.nn.Export.data(out.get(1));

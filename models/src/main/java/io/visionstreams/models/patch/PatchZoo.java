@@ -13,6 +13,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.visionstreams.models.onnx.OnnxChecker;
 import io.visionstreams.models.nn.ExportableNet;
 import io.visionstreams.models.nn.OnnxParity;
 import io.visionstreams.models.onnx.OnnxGraphBuilder;
@@ -41,7 +42,7 @@ public final class PatchZoo {
         OnnxGraphBuilder g = new OnnxGraphBuilder(name).docString("vision-streams patch net " + arch);
         ex.emit(g);
         byte[] onnx = g.toByteArray();
-        Files.write(dir.resolve("model.onnx"), onnx);
+        OnnxChecker.writeChecked(dir.resolve("model.onnx"), onnx);
         OnnxParity.Result parity = OnnxParity.check(ex, onnx, 8, 1234);
         if (!parity.within(1e-4)) {
             throw new IllegalStateException("ONNX parity failed: " + parity);
@@ -69,6 +70,7 @@ public final class PatchZoo {
         StringBuilder sb = new StringBuilder();
         sb.append("| ONNX | ").append(String.format(Locale.ROOT, "%,d", w.bytes())).append(" bytes, IR 8, opset 17 |\n");
         sb.append("| ONNX SHA-256 | `").append(w.descriptor().sha256()).append("` |\n");
+        sb.append("| ONNX checker | passes (onnx 1.17 `check_model`, full check; run on the written file) |\n");
         sb.append("| Inputs | ");
         for (ExportableNet.Input in : ex.inputs()) {
             sb.append('`').append(in.name()).append("` float32 [N,").append(in.shape()[1]).append(",64,64] ");

@@ -262,18 +262,36 @@ public final class StereoTrainer {
         }
     }
 
+    /**
+     * Left and right unit feature maps (C·H·W values each, C-major) of a pair: from the libtorch net
+     * ({@link #features(StereoFeatureNet, StereoPair)}) or from the exported ONNX ({@link OrtStereoFeatures}).
+     * Both are scored by the same cost volume, WTA and metrics.
+     */
+    @FunctionalInterface
+    public interface FeatureSource {
+        float[][] features(StereoPair p);
+    }
+
     /** WTA disparity from the network's raw cosine cost volume. */
     public static float[] wtaDisparity(StereoFeatureNet net, StereoPair p, int numDisparities) {
-        float[][] f = features(net, p);
-        int c = net.config().outChannels();
+        return wtaDisparity(features(net, p), p, numDisparities);
+    }
+
+    static float[] wtaDisparity(float[][] f, StereoPair p, int numDisparities) {
+        int c = f[0].length / (p.width() * p.height());
         return CostVolume.wta(p.width(), p.height(), numDisparities,
                 CostVolume.cosine(f[0], f[1], c, p.width(), p.height()));
     }
 
     public static StereoMetrics evaluate(StereoFeatureNet net, List<StereoPair> pairs, int numDisparities) {
+        return evaluate(p -> features(net, p), pairs, numDisparities);
+    }
+
+    public static StereoMetrics evaluate(FeatureSource source, List<StereoPair> pairs, int numDisparities) {
         StereoMetrics m = StereoMetrics.EMPTY;
         for (StereoPair p : pairs) {
-            m = m.plus(StereoMetrics.of(wtaDisparity(net, p, numDisparities), p.disparity(), p.occluded(), numDisparities));
+            m = m.plus(StereoMetrics.of(wtaDisparity(source.features(p), p, numDisparities), p.disparity(),
+                    p.occluded(), numDisparities));
         }
         return m;
     }

@@ -19,6 +19,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.pytorch.Tensor;
 
+import io.visionstreams.models.data.RgbImage;
 import io.visionstreams.models.nn.Export;
 
 /**
@@ -67,6 +68,20 @@ public final class StyleImages {
                 for (int c = 0; c < 3; c++) {
                     out[c * h * w + y * w + x] = (float) (((px[(y * w + x) * 3 + c] & 0xff) * SCALE - MEAN) / STD);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** An RGB image normalised to CHW floats (the same values as {@link #toChw(Mat)}). */
+    public static float[] toChw(RgbImage img) {
+        int h = img.height();
+        int w = img.width();
+        byte[] px = img.data();
+        float[] out = new float[3 * h * w];
+        for (int p = 0; p < h * w; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[c * h * w + p] = (float) (((px[p * 3 + c] & 0xff) * SCALE - MEAN) / STD);
             }
         }
         return out;

@@ -18,6 +18,9 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 
+import io.visionstreams.models.data.ImageFolder;
+import io.visionstreams.models.data.RgbImage;
+import io.visionstreams.models.data.StyleContentCrops;
 import io.visionstreams.models.nn.Checkpoints;
 
 /**
@@ -26,18 +29,37 @@ import io.visionstreams.models.nn.Checkpoints;
  */
 public final class StyleTrainer {
 
+    /**
+     * How the content folder (without the style images) is split into training and held-out files.
+     * GROUPED: {@link ImageFolder#split(double, long)} at 0.2, seed 1, sequences kept on one side. EVERY_5TH:
+     * every 5th file by name, the split style-cin/1 was trained with (it does not keep sequences together).
+     */
+    public enum ContentSplit {
+        GROUPED, EVERY_5TH;
+
+        public ImageFolder.Split apply(ImageFolder content) {
+            return this == GROUPED ? content.split(0.2, 1) : content.splitEveryNth(5);
+        }
+    }
+
     /** Training settings; the λ defaults were tuned for the random loss net (§8.4: VGG weights do not carry over). */
     public record Config(Path contentDir, List<Path> styles, int steps, int size, int batch, int width, long seed,
                          long lossSeed, int styleSize, double lr, double contentWeight, double styleWeight,
-                         double tvWeight, int threads) {
+                         double tvWeight, int threads, ContentSplit contentSplit) {
 
         public static Config defaults(Path contentDir, List<Path> styles) {
-            return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 10.0, 0.05, 2);
+            return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 10.0, 0.05, 2,
+                    ContentSplit.GROUPED);
         }
 
         public Config withSteps(int s, int sz, int b, int w, long sd) {
             return new Config(contentDir, styles, s, sz, b, w, sd, lossSeed, styleSize, lr, contentWeight, styleWeight,
-                    tvWeight, threads);
+                    tvWeight, threads, contentSplit);
+        }
+
+        public Config withContentSplit(ContentSplit split) {
+            return new Config(contentDir, styles, steps, size, batch, width, seed, lossSeed, styleSize, lr, contentWeight,
+                    styleWeight, tvWeight, threads, split);
         }
     }
 
@@ -53,7 +75,10 @@ public final class StyleTrainer {
     private final List<String> styleNames = new ArrayList<>();
     /** Per loss-net stage: the styles' Gram targets flattened to [S, C·C] (one-hot weights select rows). */
     private final List<Tensor> targets = new ArrayList<>();
-    private final StyleContent.Split content;
+    private final ImageFolder.Split content;
+    /** One stream for the crops and the per-sample style indices, interleaved as in style-cin/1's run. */
+    private final Random rnd;
+    private final StyleContentCrops trainCrops;
     private final StyleNet net;
     private final List<Losses> history = new ArrayList<>();
     private volatile boolean stopRequested;
@@ -79,7 +104,15 @@ public final class StyleTrainer {
             }
             targets.add(cat(v, 0));
         }
-        content = StyleContent.load(cfg.contentDir(), cfg.size(), cfg.styles());
+        ImageFolder folder = ImageFolder.of(cfg.contentDir()).without(cfg.styles());
+        content = cfg.contentSplit().apply(folder);
+        if (content.train().size() == 0 || content.validation().size() == 0) {
+            throw new IOException(cfg.contentDir() + ": the " + cfg.contentSplit() + " split of " + folder.size()
+                    + " content images leaves one side empty (" + content.train().size() + " train, "
+                    + content.validation().size() + " held out)");
+        }
+        rnd = new Random(cfg.seed());
+        trainCrops = new StyleContentCrops(content.train(), rnd, StyleContentCrops.Options.nativeCrops(cfg.size()));
         net = new StyleNet(cfg.styles().size(), cfg.width(), cfg.seed());
     }
 
@@ -105,8 +138,32 @@ public final class StyleTrainer {
         return styleNames;
     }
 
-    public StyleContent.Split content() {
+    /** Training and held-out content files: only the training side is ever cropped for training. */
+    public ImageFolder.Split content() {
         return content;
+    }
+
+    /** The training-side crop stream (shares the trainer's random stream). */
+    StyleContentCrops trainCrops() {
+        return trainCrops;
+    }
+
+    /** {@code perImage} seeded crops of every held-out image: a fixed evaluation set [n, 3, size, size]. */
+    public Tensor heldOutCrops(int perImage, long seed) {
+        StyleContentCrops held = new StyleContentCrops(content.validation(), seed,
+                StyleContentCrops.Options.nativeCrops(cfg.size()));
+        return batch(held.fixedCrops(perImage, seed));
+    }
+
+    /** Content crops as a network-space batch [n, 3, size, size]. */
+    static Tensor batch(List<RgbImage> crops) {
+        int size = crops.get(0).width();
+        int chw = 3 * size * size;
+        float[] all = new float[crops.size() * chw];
+        for (int i = 0; i < crops.size(); i++) {
+            System.arraycopy(StyleImages.toChw(crops.get(i)), 0, all, i * chw, chw);
+        }
+        return StyleImages.tensor(all, crops.size(), 3, size, size);
     }
 
     public RandomLossNet lossNet() {
@@ -152,13 +209,12 @@ public final class StyleTrainer {
 
     /** Trains for {@code cfg.steps()} steps; {@code onStep} sees the 1-based step after each update. */
     public void train(IntConsumer onStep) {
-        Random rnd = new Random(cfg.seed());
         int s = styleNames.size();
         Adam opt = new Adam(net.parameters(), new AdamOptions(cfg.lr()));
         net.train(true);
         for (int step = 1; step <= cfg.steps(); step++) {
             try (PointerScope scope = new PointerScope()) { // frees this step's native temporaries (§6.3)
-                Tensor c = content.train().batch(cfg.batch(), rnd);
+                Tensor c = batch(trainCrops.next(cfg.batch()));
                 int[] idx = new int[cfg.batch()];
                 for (int i = 0; i < idx.length; i++) {
                     idx[i] = rnd.nextInt(s);

@@ -11,13 +11,14 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
+import io.visionstreams.models.data.DetectionSceneGenerator;
 import io.visionstreams.models.data.RgbImage;
 
 /** A short training run learns; assignment and attention transfer behave as documented. */
 class DetectionTrainingTest {
 
     /** Self-contained backgrounds (smooth colour fields with noise), so the test needs no image files. */
-    static InterimScenes syntheticScenes(long seed) {
+    static DetectionSceneGenerator syntheticScenes(long seed, int size) {
         Random r = new Random(seed);
         List<RgbImage> bg = new ArrayList<>();
         for (int k = 0; k < 6; k++) {
@@ -34,7 +35,7 @@ class DetectionTrainingTest {
             bg.add(new RgbImage(w, w, d));
         }
         // objects up to 48 px fit the small training canvas; held-out scenes use the same sizes at 320×320
-        return new InterimScenes(bg, 16, 48);
+        return new DetectionSceneGenerator(bg, seed, DetectionSceneGenerator.Options.separate(size).withObjectSizes(16, 48));
     }
 
     @Test
@@ -42,10 +43,10 @@ class DetectionTrainingTest {
         WrnDetector net = DetectionTrainer.newNet(new WrnDetector.Config(1, 1, 32, 3), 1);
         // held-out scenes (other backgrounds, other seed) at the training size, evaluated in libtorch: the
         // test's synthetic backgrounds change texture scale between canvas sizes, real photos do not
-        List<InterimScenes.Scene> held = DetectionTrainer.heldOut(syntheticScenes(99), 24, 5, 128);
+        List<NormalisedScene> held = DetectionTrainer.heldOut(syntheticScenes(99, 128), 24, 5);
         CocoEval.Result before = DetectionTrainer.evaluateTorch(net, held);
-        DetectionTrainer.History h = DetectionTrainer.train(net, syntheticScenes(1),
-                new DetectionTrainer.Options(200, 8, 128, 3e-3, 1, DetectionLoss.ClsMode.INTEGRAL, null, 0, 50), System.out);
+        DetectionTrainer.History h = DetectionTrainer.train(net, syntheticScenes(1, 128),
+                new DetectionTrainer.Options(200, 8, 3e-3, 1, DetectionLoss.ClsMode.INTEGRAL, null, 0, 50), System.out);
         CocoEval.Result after = DetectionTrainer.evaluateTorch(net, held);
         System.out.printf("loss %.3f -> %.3f in %.1fs; AP50 %.4f -> %.4f, mAP %.4f -> %.4f%n", h.firstLoss(), h.lastLoss(),
                 h.seconds(), before.ap50(), after.ap50(), before.map(), after.map());

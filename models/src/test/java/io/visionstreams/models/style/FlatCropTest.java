@@ -2,7 +2,6 @@ package io.visionstreams.models.style;
 
 import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
 import static org.bytedeco.pytorch.global.torch.full;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -10,7 +9,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** Why the loader redraws flat crops: what a constant input does to the gradient through 16 instance norms. */
+/** Why StyleContentCrops redraws flat crops: what a constant input does to the gradient through 16 instance norms. */
 class FlatCropTest {
 
     @Test
@@ -26,7 +25,5 @@ class FlatCropTest {
             // measured 4.6e9 at the initial weights (real crops: 1-25); trained weights overflowed to NaN
             assertTrue(Double.isNaN(norm) || norm > 1e6, "gradient norm " + norm);
         }
-        assertEquals(0.0, StyleContent.std(new float[] {0.2f, 0.2f, 0.2f}), 1e-4);
-        assertTrue(StyleContent.std(new float[] {-1f, 1f}) > StyleContent.MIN_STD);
     }
 }

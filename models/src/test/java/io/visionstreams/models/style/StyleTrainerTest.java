@@ -58,14 +58,14 @@ class StyleTrainerTest {
         Path content = dir.resolve("content");
         java.nio.file.Files.createDirectories(content);
         for (int i = 0; i < 10; i++) {
-            blobs(content, "c" + i + ".png", i);
+            blobs(content, "blob-" + (char) ('a' + i) + ".png", i);
         }
         List<Path> styles = new ArrayList<>(List.of(stripes(dir, "red.png", 0xE02020, 4),
                 stripes(dir, "blue.png", 0x2040F0, 8)));
         StyleTrainer.Config cfg = StyleTrainer.Config.defaults(content, styles).withSteps(40, 32, 2, 1, 5);
         StyleTrainer t = new StyleTrainer(cfg);
-        assertEquals(8, t.content().train().names().size());
-        assertEquals(List.of("c4.png", "c9.png"), t.content().heldOut().names());
+        assertEquals(10, t.content().train().size() + t.content().validation().size());
+        assertTrue(t.content().validation().size() >= 1 && t.content().train().size() >= 5, "" + t.content());
         t.train(step -> { });
         StyleTrainer.Losses first = t.recentMean(0, 8);
         StyleTrainer.Losses last = t.recentMean(32, 40);
@@ -78,5 +78,54 @@ class StyleTrainerTest {
             double p = StyleExport.parity(t.net(), s, randn(1, 3, 32, 48), StyleTrainer.oneHot(new int[] {1}, 2));
             assertTrue(p < 1e-4, "parity after training " + p);
         }
+    }
+
+    /**
+     * Solid-colour content files, so a crop's colour names its file: the trainer's crops come from the training
+     * side of the split only, and the held-out evaluation crops from the held-out side only, for both splits.
+     */
+    @Test
+    void noHeldOutContentReachesTraining(@TempDir Path dir) throws Exception {
+        Path content = dir.resolve("content");
+        java.nio.file.Files.createDirectories(content);
+        for (int k = 0; k < 15; k++) {
+            BufferedImage img = new BufferedImage(48, 40, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 40; y++) {
+                for (int x = 0; x < 48; x++) {
+                    img.setRGB(x, y, (12 * k) << 16 | 0x4080);
+                }
+            }
+            ImageIO.write(img, "png", content.resolve("photo-" + (char) ('a' + k) + ".png").toFile());
+        }
+        Path style = stripes(dir, "red.png", 0xE02020, 4);
+        for (StyleTrainer.ContentSplit split : StyleTrainer.ContentSplit.values()) {
+            StyleTrainer t = new StyleTrainer(StyleTrainer.Config.defaults(content, List.of(style)).withSteps(1, 32, 2, 1, 3)
+                    .withContentSplit(split));
+            java.util.Set<Integer> train = reds(t.content().train());
+            java.util.Set<Integer> held = reds(t.content().validation());
+            assertEquals(15, train.size() + held.size(), split + ": every file on exactly one side");
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (io.visionstreams.models.data.RgbImage c : t.trainCrops().next(100)) {
+                assertTrue(train.contains(c.get(0, 0, 0)), split + ": a training crop from a held-out file");
+                seen.add(c.get(0, 0, 0));
+            }
+            assertEquals(train, seen, split + ": every training file is used");
+            try (PointerScope scope = new PointerScope()) {
+                float[] v = io.visionstreams.models.nn.Export.data(t.heldOutCrops(1, 99));
+                java.util.Set<Integer> evalReds = new java.util.HashSet<>();
+                for (int i = 0; i < v.length; i += 3 * 32 * 32) {
+                    evalReds.add((int) Math.round((v[i] * StyleImages.STD + StyleImages.MEAN) * 255));
+                }
+                assertEquals(held, evalReds, split + ": evaluation crops are the held-out files");
+            }
+        }
+    }
+
+    private static java.util.Set<Integer> reds(io.visionstreams.models.data.ImageFolder f) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (int i = 0; i < f.size(); i++) {
+            out.add(f.loadRgb(i).get(0, 0, 0));
+        }
+        return out;
     }
 }

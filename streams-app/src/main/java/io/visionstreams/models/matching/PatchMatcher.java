@@ -33,6 +33,9 @@ public final class PatchMatcher implements AutoCloseable {
     private final PatchModels.Descriptors descriptors;
     private final PatchModels.PairScores pairScores;
     private final String method;
+    private final String modelName;
+    private final String modelVersion;
+    private final String runtimeName;
     private final List<AutoCloseable> owned;
 
     /**
@@ -49,7 +52,10 @@ public final class PatchMatcher implements AutoCloseable {
                          InferenceSession pairSession, List<AutoCloseable> owned) throws InferenceException {
         this.descriptors = new PatchModels.Descriptors(descriptorModel.descriptor(), descriptorSession, BATCH);
         this.pairScores = pairModel == null ? null : new PatchModels.PairScores(pairModel.descriptor(), pairSession, BATCH);
-        this.method = descriptorModel.descriptor().name() + ":" + descriptorModel.descriptor().version();
+        this.modelName = descriptorModel.descriptor().name();
+        this.modelVersion = descriptorModel.descriptor().version();
+        this.method = modelName + ":" + modelVersion;
+        this.runtimeName = descriptorSession.runtimeName();
         this.owned = owned;
     }
 
@@ -79,6 +85,18 @@ public final class PatchMatcher implements AutoCloseable {
             closeAll(owned);
             throw e;
         }
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    public String runtimeName() {
+        return runtimeName;
     }
 
     /** {@code name:version} of the descriptor model. */

@@ -91,6 +91,22 @@ class PatchMatcherTest {
     }
 
     @Test
+    void topologyAdapterCarriesMatchesGeometryAndIdentity() throws Exception {
+        try (var port = new io.visionstreams.topology.PatchPairMatcher(
+                PatchMatcher.open(PatchMatcher.DEFAULT_DESCRIPTOR_MODEL, null, "cpu", 1),
+                MatchOptions.defaults().withMaxKeypoints(200).withGeometry(Geometry.Kind.HOMOGRAPHY, 3))) {
+            var r = port.match(a, b);
+            assertTrue(r.matches().size() >= 30, "matches " + r.matches().size());
+            assertEquals(io.visionstreams.schema.GeometryKind.HOMOGRAPHY, r.geometryKind());
+            assertEquals(9, r.geometry().length);
+            assertTrue(r.matches().stream().anyMatch(io.visionstreams.topology.PairMatcher.Match::inlier));
+            assertEquals("patch-siam-l2", port.identity().name());
+            assertEquals("1", port.identity().version());
+            assertTrue(r.computeMicros() > 0);
+        }
+    }
+
+    @Test
     void rescoringWithoutAPairModelIsAClearError() throws Exception {
         try (PatchMatcher m = PatchMatcher.open(PatchMatcher.DEFAULT_DESCRIPTOR_MODEL, null, "cpu", 1)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -1,0 +1,77 @@
+package io.visionstreams.models.stereo;
+
+/**
+ * How to match one pair.
+ *
+ * @param maxDisparity  disparities 0..maxDisparity−1 are searched (at full resolution)
+ * @param paths         SGM paths, 4 or 8
+ * @param p1            SGM penalty for a ±1 disparity change, in cost units (1 − cos, range [0, 2])
+ * @param p2            SGM penalty for larger jumps
+ * @param contrastSensitive divide P2 by 1 + |ΔI|/contrastScale along each path (cheaper jumps at edges)
+ * @param contrastScale gray-level difference that halves P2
+ * @param scale         process at this fraction of the input size (≤ 1), then upsample the result
+ * @param leftRightCheck mark pixels whose left and right disparities disagree as invalid
+ * @param lrTolerance   allowed left/right disagreement in pixels
+ * @param threads       threads for cost volume, aggregation and selection
+ */
+public record StereoOptions(int maxDisparity, int paths, float p1, float p2, boolean contrastSensitive,
+                            float contrastScale, double scale, boolean leftRightCheck, float lrTolerance, int threads) {
+
+    public StereoOptions {
+        if (maxDisparity < 1) {
+            throw new IllegalArgumentException("max disparity must be >= 1, got " + maxDisparity);
+        }
+        if (paths != 4 && paths != 8) {
+            throw new IllegalArgumentException("paths must be 4 or 8, got " + paths);
+        }
+        if (!(scale > 0) || scale > 1) {
+            throw new IllegalArgumentException("scale must be in (0, 1], got " + scale);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (!(lrTolerance >= 0)) {
+            throw new IllegalArgumentException("left-right tolerance must be >= 0, got " + lrTolerance);
+        }
+        new SemiGlobalMatching.Params(paths, p1, p2, contrastSensitive, contrastScale); // validates the penalties
+    }
+
+    /** Defaults tuned on held-out synthetic pairs (see the stereo-bench command). */
+    public static StereoOptions defaults(int maxDisparity) {
+        return new StereoOptions(maxDisparity, 4, 0.05f, 0.6f, true, 16f, 1.0, true, 1f,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public StereoOptions withPaths(int p) {
+        return new StereoOptions(maxDisparity, p, p1, p2, contrastSensitive, contrastScale, scale, leftRightCheck,
+                lrTolerance, threads);
+    }
+
+    public StereoOptions withPenalties(float newP1, float newP2) {
+        return new StereoOptions(maxDisparity, paths, newP1, newP2, contrastSensitive, contrastScale, scale,
+                leftRightCheck, lrTolerance, threads);
+    }
+
+    public StereoOptions withContrast(boolean on, float s) {
+        return new StereoOptions(maxDisparity, paths, p1, p2, on, s, scale, leftRightCheck, lrTolerance, threads);
+    }
+
+    public StereoOptions withScale(double s) {
+        return new StereoOptions(maxDisparity, paths, p1, p2, contrastSensitive, contrastScale, s, leftRightCheck,
+                lrTolerance, threads);
+    }
+
+    public StereoOptions withLeftRightCheck(boolean on) {
+        return new StereoOptions(maxDisparity, paths, p1, p2, contrastSensitive, contrastScale, scale, on, lrTolerance,
+                threads);
+    }
+
+    public StereoOptions withThreads(int t) {
+        return new StereoOptions(maxDisparity, paths, p1, p2, contrastSensitive, contrastScale, scale, leftRightCheck,
+                lrTolerance, t);
+    }
+
+    SemiGlobalMatching.Params sgm() {
+        return new SemiGlobalMatching.Params(paths, p1, p2, contrastSensitive, contrastScale);
+    }
+}
