@@ -9,12 +9,16 @@ import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.models.LoadedModel;
 import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.matching.Geometry;
+import io.visionstreams.models.matching.MatchOptions;
+import io.visionstreams.models.matching.PatchMatcher;
 import io.visionstreams.models.stereo.StereoMatcher;
 import io.visionstreams.models.stereo.StereoOptions;
 import io.visionstreams.ops.Topics;
 import io.visionstreams.topology.DisparityEstimator;
 import io.visionstreams.topology.PairMatcher;
 import io.visionstreams.topology.PatchMatchTopology;
+import io.visionstreams.topology.PatchPairMatcher;
 import io.visionstreams.topology.StereoTopology;
 import io.visionstreams.topology.classical.OrbPairMatcher;
 import io.visionstreams.topology.classical.SgbmDisparityEstimator;
@@ -55,7 +59,8 @@ public final class PairTaskOptions {
             description = "Read only the stereo pairs topic, not the left/right frame topics.")
     boolean noHalves;
 
-    @Option(names = "--match-method", defaultValue = "orb", description = "Matching: orb (OpenCV ORB, mutual nearest neighbours) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--match-method", defaultValue = "orb", description = "Matching: orb (OpenCV ORB, mutual nearest "
+            + "neighbours) or cnn (patch-siam-l2/1 descriptors on ORB keypoints, as the match command) (default: ${DEFAULT-VALUE}).")
     String matchMethod;
 
     @Option(names = "--match-geometry", defaultValue = "HOMOGRAPHY",
@@ -101,7 +106,16 @@ public final class PairTaskOptions {
     PairMatcher matcher() {
         return switch (matchMethod.toLowerCase(Locale.ROOT)) {
             case "orb" -> new OrbPairMatcher(maxFeatures, matchGeometry, 3.0);
-            default -> throw new IllegalArgumentException("unknown --match-method '" + matchMethod + "' (available: orb)");
+            case "cnn" -> {
+                try {
+                    yield new PatchPairMatcher(PatchMatcher.open(PatchMatcher.DEFAULT_DESCRIPTOR_MODEL, null, "auto", 0),
+                            MatchOptions.defaults().withMaxKeypoints(maxFeatures)
+                                    .withGeometry(Geometry.Kind.valueOf(matchGeometry.name()), 3.0));
+                } catch (IOException | InferenceException e) {
+                    throw new IllegalStateException("cannot load the patch matcher: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown --match-method '" + matchMethod + "' (available: orb, cnn)");
         };
     }
 }
