@@ -42,6 +42,13 @@ public final class ClassicalMatcher {
 
     private static final int OVERSAMPLE = 3;
 
+    /** The OpenCV version these baselines ran on, for result records. */
+    public static String openCvVersion() {
+        return org.bytedeco.opencv.global.opencv_core.CV_VERSION_MAJOR + "."
+                + org.bytedeco.opencv.global.opencv_core.CV_VERSION_MINOR + "."
+                + org.bytedeco.opencv.global.opencv_core.CV_VERSION_REVISION;
+    }
+
     private ClassicalMatcher() {
     }
 

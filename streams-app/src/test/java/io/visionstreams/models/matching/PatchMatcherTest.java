@@ -92,7 +92,7 @@ class PatchMatcherTest {
 
     @Test
     void topologyAdapterCarriesMatchesGeometryAndIdentity() throws Exception {
-        try (var port = new io.visionstreams.topology.PatchPairMatcher(
+        try (var port = io.visionstreams.topology.PairMatchers.cnn(
                 PatchMatcher.open(PatchMatcher.DEFAULT_DESCRIPTOR_MODEL, null, "cpu", 1),
                 MatchOptions.defaults().withMaxKeypoints(200).withGeometry(Geometry.Kind.HOMOGRAPHY, 3))) {
             var r = port.match(a, b);
