@@ -13,6 +13,7 @@ import io.visionstreams.models.stereo.DisparityErrors;
 import io.visionstreams.models.stereo.DisparitySelection;
 import io.visionstreams.models.stereo.SgbmBaseline;
 import io.visionstreams.models.stereo.StereoMatcher;
+import io.visionstreams.models.stereo.StereoOptions;
 import io.visionstreams.models.stereo.StereoResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,6 +110,10 @@ public final class StereoBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%n%d pairs %dx%d, D=%d, %d threads; ours = %s + %s, %d paths, scale %.2f%n", n,
                     im.width(), im.height(), match.maxDisparity, threads, m.modelName(), m.aggregator().name(),
                     m.options().paths(), m.options().scale());
+            StereoOptions o = m.options();
+            System.out.printf(Locale.ROOT, "P1 %.3f, P2 %.3f, contrast %s (scale %.1f), LR %s (tolerance %.1f), speckle %d px / %.1f%n",
+                    o.p1(), o.p2(), o.contrastSensitive(), o.contrastScale(), o.leftRightCheck(), o.lrTolerance(),
+                    o.speckleSize(), o.speckleRange());
             System.out.printf(Locale.ROOT, "| matcher | bad-2 %% | bad-2 %% (missing = bad) | EPE px | density | ms/pair |%n");
             System.out.printf(Locale.ROOT, "|---|---|---|---|---|---|%n");
             row("CNN + SGM (ours)", ours, oursDensity / n, oursMs / n);
@@ -117,7 +122,7 @@ public final class StereoBenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "time ratio ours/SGBM: %.2f%n", oursMs / sgbmMs);
             }
             System.out.printf(Locale.ROOT, "ours per pair: features %.1f ms, cost volume %.1f ms, aggregation %.1f ms, "
-                    + "WTA/LR %.1f ms, resize/convert %.1f ms%n", fMs / n, cMs / n, aMs / n, sMs / n, rMs / n);
+                    + "WTA/LR/speckle %.1f ms, resize/convert %.1f ms%n", fMs / n, cMs / n, aMs / n, sMs / n, rMs / n);
         }
         return 0;
     }
