@@ -128,7 +128,8 @@ public record CostVolume(int width, int height, int disparities, short[] data) {
                         }
                     }
                     for (int d = 0; d < valid; d++) {
-                        vol[o + d] = (short) Math.max(0, Math.min(MAX, Math.round(acc[d] * SCALE)));
+                        // quantize() without Math.round's special cases (negatives clamp to 0 anyway)
+                        vol[o + d] = (short) Math.max(0, Math.min(MAX, (int) (acc[d] * SCALE + 0.5f)));
                     }
                     java.util.Arrays.fill(vol, o + valid, o + nd, outside);
                 }
