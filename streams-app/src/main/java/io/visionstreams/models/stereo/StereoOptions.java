@@ -51,7 +51,7 @@ public record StereoOptions(int maxDisparity, int paths, float p1, float p2, boo
      * train --seed 11}), never on the held-out pairs; see the README's stereo section.
      */
     public static StereoOptions defaults(int maxDisparity) {
-        return new StereoOptions(maxDisparity, 4, 0.05f, 0.6f, true, 16f, DEFAULT_SCALE, true, 1f, 100, 2f,
+        return new StereoOptions(maxDisparity, 4, 0.4f, 1.0f, true, 16f, DEFAULT_SCALE, true, 1f, 200, 2f,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
