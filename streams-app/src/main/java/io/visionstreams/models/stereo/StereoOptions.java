@@ -45,13 +45,21 @@ public record StereoOptions(int maxDisparity, int paths, float p1, float p2, boo
 
     /** Default processing scale: half size (see the README's stereo section for the measurements). */
     public static final double DEFAULT_SCALE = 0.5;
+    /** Tuned defaults (README, "Dense stereo"): penalties in cost units, speckle limits at the input size. */
+    public static final float DEFAULT_P1 = 0.4f;
+    public static final float DEFAULT_P2 = 1.0f;
+    public static final float DEFAULT_CONTRAST_SCALE = 16f;
+    public static final float DEFAULT_LR_TOLERANCE = 1f;
+    public static final int DEFAULT_SPECKLE_SIZE = 200;
+    public static final float DEFAULT_SPECKLE_RANGE = 2f;
 
     /**
      * Defaults chosen on a tuning set rendered from the training images ({@code generate stereo --split
      * train --seed 11}), never on the held-out pairs; see the README's stereo section.
      */
     public static StereoOptions defaults(int maxDisparity) {
-        return new StereoOptions(maxDisparity, 4, 0.4f, 1.0f, true, 16f, DEFAULT_SCALE, true, 1f, 200, 2f,
+        return new StereoOptions(maxDisparity, 4, DEFAULT_P1, DEFAULT_P2, true, DEFAULT_CONTRAST_SCALE, DEFAULT_SCALE, true,
+                DEFAULT_LR_TOLERANCE, DEFAULT_SPECKLE_SIZE, DEFAULT_SPECKLE_RANGE,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
