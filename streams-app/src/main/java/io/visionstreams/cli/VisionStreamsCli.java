@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
         subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, RunCommand.class,
-            StereoCommand.class, StereoBenchCommand.class, MatchCommand.class, MatchBenchCommand.class,
-            CommandLine.HelpCommand.class})
+            StereoCommand.class, StereoBenchCommand.class, StereoKernelsCommand.class, MatchCommand.class,
+            MatchBenchCommand.class, CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
     /** Commands that need the embedded broker; a production build (-Dproduction) leaves them out. */
