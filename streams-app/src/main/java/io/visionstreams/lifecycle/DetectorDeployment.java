@@ -84,6 +84,10 @@ public final class DetectorDeployment implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
         }
+        if (s.detection().explain() && !spec.hasCams()) {
+            throw new InferenceException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
+                    + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
+        }
         InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
         InferenceSession session = null;
         try {
