@@ -1,7 +1,5 @@
 package io.visionstreams.models.detection;
 
-import java.util.ArrayDeque;
-
 import io.visionstreams.imaging.Image;
 import io.visionstreams.imaging.ImageCodec;
 import io.visionstreams.imaging.LetterboxGeometry;
@@ -99,20 +97,21 @@ public final class ClassActivationMaps {
             return null;
         }
         float thr = fraction * max;
-        int[] label = new int[map.length]; // 0 unvisited, -1 visited/background
-        ArrayDeque<Integer> stack = new ArrayDeque<>();
+        boolean[] seen = new boolean[map.length];
+        int[] stack = new int[map.length]; // each pixel is pushed at most once: no boxing, no growth
         int bestSize = 0;
         int[] best = null;
         for (int start = 0; start < map.length; start++) {
-            if (label[start] != 0 || map[start] < thr) {
+            if (seen[start] || map[start] < thr) {
                 continue;
             }
             int size = 0;
             int minX = width, minY = height, maxX = -1, maxY = -1;
-            label[start] = -1;
-            stack.push(start);
-            while (!stack.isEmpty()) {
-                int p = stack.pop();
+            seen[start] = true;
+            int top = 0;
+            stack[top++] = start;
+            while (top > 0) {
+                int p = stack[--top];
                 int px = p % width;
                 int py = p / width;
                 size++;
@@ -131,9 +130,9 @@ public final class ClassActivationMaps {
                             continue;
                         }
                         int q = ny * width + nx;
-                        if (label[q] == 0 && map[q] >= thr) {
-                            label[q] = -1;
-                            stack.push(q);
+                        if (!seen[q] && map[q] >= thr) {
+                            seen[q] = true;
+                            stack[top++] = q;
                         }
                     }
                 }
