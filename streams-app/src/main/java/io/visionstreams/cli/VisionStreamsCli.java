@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
         subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, RunCommand.class,
-            StereoCommand.class, StereoBenchCommand.class, EvaluateDetectionCommand.Group.class,
+            StereoCommand.class, StereoBenchCommand.class, MatchCommand.class, MatchBenchCommand.class,
+            EvaluateDetectionCommand.Group.class,
             CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
