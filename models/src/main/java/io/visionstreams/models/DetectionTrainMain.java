@@ -9,7 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import io.visionstreams.models.onnx.OnnxChecker;
-import io.visionstreams.models.detection.CocoEval;
+import io.visionstreams.eval.CocoEval;
 import io.visionstreams.models.detection.DetectionLoss;
 import io.visionstreams.models.detection.DetectionTrainer;
 import io.visionstreams.models.data.DetectionSceneGenerator;

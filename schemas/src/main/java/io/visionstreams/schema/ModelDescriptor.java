@@ -38,6 +38,14 @@ public record ModelDescriptor(String name, String version, String task, String o
     public static final String TASK_STYLIZATION = "stylization";
     public static final String DECODER_V1 = "vision-streams-v1";
     /**
+     * Bring-your-own YOLO-style detector, one output tensor {@code outputs.predictions}: [N, A, 4+C] or the
+     * transposed [N, 4+C, A] (v8-style, no objectness); boxes cx, cy, w, h in network-input pixels.
+     */
+    public static final String DECODER_YOLO_V8 = "yolo-v8";
+    /** YOLO v5-style: one tensor [N, A, 5+C] = cx, cy, w, h, objectness, class scores (score = obj · cls). */
+    public static final String DECODER_YOLO_V5 = "yolo-v5";
+    public static final Set<String> DETECTION_DECODERS = Set.of(DECODER_V1, DECODER_YOLO_V8, DECODER_YOLO_V5);
+    /**
      * Dense per-pixel matching features for stereo: a gray image in, unit-length features [N,C,H,W] out
      * (outputs.features); the consumer builds the cost volume itself. No classes, no decoder.
      */
@@ -84,12 +92,24 @@ public record ModelDescriptor(String name, String version, String task, String o
 
     /**
      * Graph output names by role. Detection: boxes, scores, optional cams and classLogits; patch
-     * matching: scores; patch descriptors: descriptors; stereo features: features.
+     * matching: scores; patch descriptors: descriptors; stereo features: features. YOLO-style detectors:
+     * predictions (the one tensor their decoder reads), optionally cams.
      */
-    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "descriptors", "features"})
+    @JsonPropertyOrder({"boxes", "scores", "cams", "classLogits", "descriptors", "features", "predictions"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Outputs(String boxes, String scores, String cams, String classLogits, String descriptors,
-                          String features) {
+                          String features, String predictions) {
+
+        /** Every role but YOLO predictions (the shape before bring-your-own detectors). */
+        public Outputs(String boxes, String scores, String cams, String classLogits, String descriptors,
+                       String features) {
+            this(boxes, scores, cams, classLogits, descriptors, features, null);
+        }
+
+        /** A YOLO-style detector: one predictions tensor. */
+        public static Outputs yolo(String predictions) {
+            return new Outputs(null, null, null, null, null, null, predictions);
+        }
 
         /** The detection roles, as before the other tasks existed. */
         public Outputs(String boxes, String scores, String cams, String classLogits) {
@@ -209,8 +229,14 @@ public record ModelDescriptor(String name, String version, String task, String o
             p.add("trained is missing (true, or false for a stub)");
         }
         if (TASK_DETECTION.equals(task)) {
+            boolean yolo = DECODER_YOLO_V8.equals(decoder) || DECODER_YOLO_V5.equals(decoder);
             if (outputs == null) {
-                p.add("outputs is missing (detection needs boxes and scores)");
+                p.add("outputs is missing (detection needs " + (yolo ? "predictions" : "boxes and scores") + ")");
+            } else if (yolo) {
+                present(p, "outputs.predictions", outputs.predictions());
+                if (outputs.boxes() != null || outputs.scores() != null) {
+                    p.add("outputs.boxes/scores must be absent for decoder " + decoder + " (it reads outputs.predictions)");
+                }
             } else {
                 present(p, "outputs.boxes", outputs.boxes());
                 present(p, "outputs.scores", outputs.scores());
@@ -218,8 +244,13 @@ public record ModelDescriptor(String name, String version, String task, String o
             if (input != null && GRAY.equals(input.colorOrder())) {
                 p.add("input.colorOrder GRAY is not supported for detection (RGB or BGR)");
             }
-            if (!DECODER_V1.equals(decoder)) {
-                p.add("decoder '" + decoder + "' is not supported for detection (expected '" + DECODER_V1 + "')");
+            if (!DETECTION_DECODERS.contains(decoder)) {
+                p.add("decoder '" + decoder + "' is not supported for detection (expected one of "
+                        + new java.util.TreeSet<>(DETECTION_DECODERS) + ")");
+            }
+            if (outputs != null && outputs.predictions() != null && !yolo) {
+                p.add("outputs.predictions is only read by the YOLO decoders (" + DECODER_YOLO_V8 + ", "
+                        + DECODER_YOLO_V5 + ")");
             }
             if (outputs != null && outputs.cams() != null && (camStride == null || camStride <= 0)) {
                 p.add("camStride must be a positive integer when outputs.cams is set");

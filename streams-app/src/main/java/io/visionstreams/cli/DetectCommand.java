@@ -1,5 +1,6 @@
 package io.visionstreams.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +14,10 @@ import io.visionstreams.imaging.Image;
 import io.visionstreams.imaging.ImageCodec;
 import io.visionstreams.imaging.ScoredBox;
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.DetectorSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,18 +30,28 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, description = "JPEG or PNG file.")
     Path image;
 
-    @Option(names = "--json", description = "Print JSON: {model:{name,version}, detections:[{label,score,box:[x1,y1,x2,y2]}]}.")
+    @Option(names = "--json", description = "Print JSON: {model:{name,version}, detections:[{label,score,box:[x1,y1,x2,y2],camBox?}]}.")
     boolean json;
+
+    @Option(names = "--save-cams", paramLabel = "DIR",
+            description = "With --explain: write each detected class's CAM heatmap to DIR/<image>-<label>.png.")
+    Path saveCams;
 
     @Mixin
     ServingOptions serving;
 
     @Override
     public Integer call() throws Exception {
+        if (saveCams != null && !serving.explain) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--save-cams needs --explain");
+        }
         Image img = ImageCodec.read(image);
         try (DetectorDeployment d = DetectorDeployment.open(serving.settings())) {
-            DetectionResult r = d.detector().detect(img);
+            DetectionResult r = d.detector().detect(img, serving.explain);
             DetectorSpec spec = d.detector().translator().spec();
+            if (saveCams != null) {
+                saveCams(r, spec);
+            }
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(toJson(r, spec)));
             } else {
@@ -49,9 +62,27 @@ public final class DetectCommand implements Callable<Integer> {
                     System.out.printf("  %-12s %.3f  [%.1f, %.1f, %.1f, %.1f]%n", spec.label(b.classId()), b.score(),
                             b.x1(), b.y1(), b.x2(), b.y2());
                 }
+                for (CamExplanation e : r.explanations().values()) {
+                    float[] cb = e.box();
+                    System.out.printf("  CAM %-8s %d-byte PNG, weakly supervised box %s%n", spec.label(e.classId()),
+                            e.png().length, cb == null ? "none (no positive activation)"
+                                    : String.format("[%.1f, %.1f, %.1f, %.1f]", cb[0], cb[1], cb[2], cb[3]));
+                }
             }
         }
         return 0;
+    }
+
+    private void saveCams(DetectionResult r, DetectorSpec spec) throws java.io.IOException {
+        Files.createDirectories(saveCams);
+        String stem = image.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        for (CamExplanation e : r.explanations().values()) {
+            Path f = saveCams.resolve(stem + "-" + spec.label(e.classId()).replaceAll("[^A-Za-z0-9_.-]", "_") + ".png");
+            Files.write(f, e.png());
+            if (!json) {
+                System.out.println("wrote " + f);
+            }
+        }
     }
 
     static Map<String, Object> toJson(DetectionResult r, DetectorSpec spec) {
@@ -64,6 +95,10 @@ public final class DetectCommand implements Callable<Integer> {
             m.put("label", spec.label(b.classId()));
             m.put("score", b.score());
             m.put("box", new float[] {b.x1(), b.y1(), b.x2(), b.y2()});
+            CamExplanation e = r.explanations().get(b.classId());
+            if (e != null && e.box() != null) {
+                m.put("camBox", e.box());
+            }
             dets.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -38,12 +38,17 @@ public final class ServingOptions {
     @Option(names = "--max-detections", defaultValue = "100", description = "Most detections per frame (default: ${DEFAULT-VALUE}).")
     int maxDetections;
 
+    @Option(names = "--explain", description = "Attach to every frame, per detected class, its class activation map "
+            + "(8-bit PNG aligned to the frame) and the weakly supervised box; records can still opt in or out with "
+            + "the 'explain' header or metadata key (default: off).")
+    boolean explain;
+
     DetectorDeployment.Settings settings() {
         return DetectorDeployment.Settings.defaults()
                 .withModel(model)
                 .withRuntime(runtime)
                 .withBatching(maxBatch, Duration.ofMillis(maxDelayMs))
-                .withDetection(new DetectionOptions(scoreThreshold, iouThreshold, maxDetections))
+                .withDetection(new DetectionOptions(scoreThreshold, iouThreshold, maxDetections, explain))
                 .withIntraOpThreads(intraOpThreads);
     }
 }

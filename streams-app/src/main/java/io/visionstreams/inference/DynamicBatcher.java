@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +46,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final AtomicLong samples = new AtomicLong();
     private volatile boolean closed;
 
-    private record Pending(Map<String, Tensor> sample, long enqueuedNanos, CompletableFuture<BatchedResult> future) {
+    private record Pending(Map<String, Tensor> sample, Set<String> outputs, long enqueuedNanos, CompletableFuture<BatchedResult> future) {
     }
 
     /**
@@ -91,10 +93,19 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** Queues one sample (tensors without the batch dimension). */
     public CompletableFuture<BatchedResult> submit(Map<String, Tensor> sample) throws InterruptedException {
+        return submit(sample, null);
+    }
+
+    /**
+     * Queues one sample that needs only the named outputs (null: all). A batch fetches the union of
+     * what its samples asked for; each sample gets back only its own.
+     */
+    public CompletableFuture<BatchedResult> submit(Map<String, Tensor> sample, Set<String> outputs)
+            throws InterruptedException {
         if (closed) {
             throw new IllegalStateException("batcher for " + session.modelName() + " is closed");
         }
-        Pending p = new Pending(sample, System.nanoTime(), new CompletableFuture<>());
+        Pending p = new Pending(sample, outputs == null ? null : Set.copyOf(outputs), System.nanoTime(), new CompletableFuture<>());
         queue.put(p);
         if (closed) { // closed while we waited: make sure nobody waits forever
             failAll(new IllegalStateException("batcher closed"));
@@ -104,8 +115,14 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** Submits and waits: the call a stream thread makes from {@code process()}. */
     public BatchedResult infer(Map<String, Tensor> sample, Duration timeout) throws InferenceException {
+        return infer(sample, null, timeout);
+    }
+
+    /** Submits and waits for only the named outputs (null: all). */
+    public BatchedResult infer(Map<String, Tensor> sample, Set<String> outputs, Duration timeout)
+            throws InferenceException {
         try {
-            return submit(sample).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return submit(sample, outputs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InferenceException("interrupted while waiting for " + session.modelName(), e);
@@ -168,7 +185,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         Map<String, Tensor> outputs;
         try {
-            outputs = session.run(inputs);
+            outputs = session.run(inputs, requestedOutputs(batch));
         } catch (InferenceException | RuntimeException e) {
             batch.forEach(p -> p.future.completeExceptionally(e));
             return;
@@ -180,11 +197,26 @@ public final class DynamicBatcher implements AutoCloseable {
             Pending p = batch.get(i);
             Map<String, Tensor> mine = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+                if (p.outputs != null && !p.outputs.contains(e.getKey())) {
+                    continue; // fetched for a neighbour in the batch, not asked for by this sample
+                }
                 mine.put(e.getKey(), slice(e.getValue(), i, n));
             }
             p.future.complete(new BatchedResult(mine, n, (start - p.enqueuedNanos) / 1000, inferMicros,
                     session.modelName(), session.modelVersion(), session.runtimeName()));
         }
+    }
+
+    /** The union of the outputs the samples asked for; null (all) if any sample wants all. */
+    static Set<String> requestedOutputs(List<Pending> batch) {
+        Set<String> union = new HashSet<>();
+        for (Pending p : batch) {
+            if (p.outputs == null) {
+                return null;
+            }
+            union.addAll(p.outputs);
+        }
+        return union;
     }
 
     /** Concatenates per-sample tensors along a new leading batch dimension. */

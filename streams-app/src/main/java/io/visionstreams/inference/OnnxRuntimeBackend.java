@@ -140,6 +140,15 @@ public final class OnnxRuntimeBackend implements InferenceRuntime {
 
         @Override
         public Map<String, Tensor> run(Map<String, Tensor> in) throws InferenceException {
+            return run(in, null);
+        }
+
+        @Override
+        public Map<String, Tensor> run(Map<String, Tensor> in, java.util.Set<String> outputNames) throws InferenceException {
+            if (outputNames != null && !outputs.keySet().containsAll(outputNames)) {
+                throw new InferenceException("model " + name + ":" + version + " has no output(s) " + outputNames
+                        + " (outputs: " + outputs.keySet() + ")");
+            }
             Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
             try {
                 for (Map.Entry<String, Tensor> e : in.entrySet()) {
@@ -148,7 +157,8 @@ public final class OnnxRuntimeBackend implements InferenceRuntime {
                             ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape())
                             : OnnxTensor.createTensor(env, IntBuffer.wrap(t.ints()), t.shape()));
                 }
-                try (OrtSession.Result result = session.run(feeds)) {
+                // fetch only what was asked for: unrequested outputs are neither copied out nor converted
+                try (OrtSession.Result result = outputNames == null ? session.run(feeds) : session.run(feeds, outputNames)) {
                     Map<String, Tensor> out = new LinkedHashMap<>();
                     for (Map.Entry<String, OnnxValue> e : result) {
                         OnnxTensor t = (OnnxTensor) e.getValue();

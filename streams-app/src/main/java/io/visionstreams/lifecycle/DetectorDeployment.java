@@ -84,6 +84,10 @@ public final class DetectorDeployment implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
         }
+        if (s.detection().explain() && !spec.hasCams()) {
+            throw new InferenceException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
+                    + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
+        }
         InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
         InferenceSession session = null;
         try {
@@ -105,7 +109,11 @@ public final class DetectorDeployment implements AutoCloseable {
         }
     }
 
-    /** The descriptor and the ONNX graph must agree: names, ranks, the fixed input size, class count. */
+    /**
+     * The descriptor and the ONNX graph must agree: input name, rank, layout, channels and fixed size;
+     * output names, ranks and the class count each decoder implies. Checked at load time so that a
+     * wrong descriptor fails with a message, not on the first frame.
+     */
     static void checkContract(DetectorSpec spec, InferenceSession session) throws InferenceException {
         Map<String, TensorSpec> in = session.inputs();
         Map<String, TensorSpec> out = session.outputs();
@@ -116,22 +124,60 @@ public final class DetectorDeployment implements AutoCloseable {
                     + in.keySet() + ")");
         }
         long[] s = input.shape();
-        if (s.length != 4 || (s[1] != 3 && s[1] != -1) || (s[2] != spec.inputHeight() && s[2] != -1)
-                || (s[3] != spec.inputWidth() && s[3] != -1)) {
-            throw new InferenceException(who + ": graph input " + input + " does not match the descriptor's [N,3,"
-                    + spec.inputHeight() + "," + spec.inputWidth() + "]");
+        // NCHW: [N, 3, H, W]; NHWC: [N, H, W, 3]
+        int c = spec.nhwc() ? 3 : 1;
+        int hDim = spec.nhwc() ? 1 : 2;
+        int wDim = spec.nhwc() ? 2 : 3;
+        if (s.length != 4 || !fits(s[c], 3) || !fits(s[hDim], spec.inputHeight()) || !fits(s[wDim], spec.inputWidth())) {
+            String expected = spec.nhwc() ? "[N," + spec.inputHeight() + "," + spec.inputWidth() + ",3] (NHWC)"
+                    : "[N,3," + spec.inputHeight() + "," + spec.inputWidth() + "] (NCHW)";
+            throw new InferenceException(who + ": graph input " + input + " does not match the descriptor's " + expected
+                    + (s.length == 4 && !fits(s[c], 3) && fits(s[spec.nhwc() ? 1 : 3], 3)
+                    ? "; the graph looks " + (spec.nhwc() ? "NCHW" : "NHWC") + ": check input.layout" : ""));
         }
-        for (String name : new String[] {spec.boxesOutput(), spec.scoresOutput()}) {
+        for (String name : new DetectionTranslator(spec, DetectionOptions.defaults()).outputsToFetch(spec.hasCams())) {
             if (!out.containsKey(name)) {
                 throw new InferenceException(who + ": descriptor output '" + name + "' is not in the graph (outputs: "
                         + out.keySet() + ")");
             }
         }
-        long[] scores = out.get(spec.scoresOutput()).shape();
-        if (scores.length != 3 || (scores[2] != -1 && scores[2] != spec.numClasses())) {
-            throw new InferenceException(who + ": scores output " + out.get(spec.scoresOutput()) + " does not have "
-                    + spec.numClasses() + " classes as the descriptor says");
+        int n = spec.numClasses();
+        if (spec.yolo()) {
+            TensorSpec p = out.get(spec.predictionsOutput());
+            long[] ps = p.shape();
+            int attrs = (DetectorSpec.DECODER_YOLO_V5.equals(spec.decoder()) ? 5 : 4) + n;
+            if (ps.length != 3 || !(fitsExactly(ps[2], attrs) || fitsExactly(ps[1], attrs) || (ps[1] == -1 && ps[2] == -1))) {
+                throw new InferenceException(who + ": " + spec.decoder() + " predictions output " + p + " must be [N,A,"
+                        + attrs + "] or [N," + attrs + ",A]: " + attrs + " = " + (attrs - n) + " box/objectness values + "
+                        + n + " classes " + spec.classes() + " (does the class list or the decoder match the model?)");
+            }
+        } else {
+            TensorSpec b = out.get(spec.boxesOutput());
+            if (b.shape().length != 3 || !fits(b.shape()[2], 4)) {
+                throw new InferenceException(who + ": boxes output " + b + " must be [N,A,4]");
+            }
+            long[] scores = out.get(spec.scoresOutput()).shape();
+            if (scores.length != 3 || !fits(scores[2], n)) {
+                throw new InferenceException(who + ": scores output " + out.get(spec.scoresOutput()) + " does not have "
+                        + n + " classes as the descriptor says");
+            }
         }
+        if (spec.hasCams()) {
+            long[] cams = out.get(spec.camsOutput()).shape();
+            if (cams.length != 4 || !fits(cams[1], n)) {
+                throw new InferenceException(who + ": cams output " + out.get(spec.camsOutput()) + " must be [N," + n
+                        + ",h,w]");
+            }
+        }
+    }
+
+    /** A graph dimension fits a value when it is that value or dynamic (-1). */
+    private static boolean fits(long dim, long value) {
+        return dim == value || dim == -1;
+    }
+
+    private static boolean fitsExactly(long dim, long value) {
+        return dim == value;
     }
 
     public Detector detector() {

@@ -1,9 +1,13 @@
 package io.visionstreams.topology;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -18,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.imaging.Image;
 import io.visionstreams.imaging.ScoredBox;
 import io.visionstreams.inference.InferenceException;
+import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.Detector;
 import io.visionstreams.schema.DeadLetter;
@@ -43,6 +48,12 @@ public final class DetectionTopology {
     public static final String PROCESSOR = "detect";
     public static final String SINK = "detections-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    /**
+     * Per-record explanation switch: a Kafka header or a {@code Frame.metadata} key with value true/false
+     * (also 1/0, yes/no). The header wins over the metadata key; either wins over the deployment default
+     * ({@code --explain}). Other values are ignored.
+     */
+    public static final String EXPLAIN_KEY = "explain";
 
     private DetectionTopology() {
     }
@@ -80,11 +91,15 @@ public final class DetectionTopology {
                                       Detector detector) {
         List<Detection> list = new ArrayList<>(r.boxes().size());
         for (ScoredBox b : r.boxes()) {
+            // a class's CAM is shared by that class's detections: each carries it, so a consumer needs no join
+            CamExplanation cam = r.explanations().get(b.classId());
             list.add(Detection.newBuilder()
                     .setLabel(detector.translator().spec().label(b.classId()))
                     .setClassId(b.classId())
                     .setScore(b.score())
                     .setX1(b.x1()).setY1(b.y1()).setX2(b.x2()).setY2(b.y2())
+                    .setCamPng(cam == null ? null : ByteBuffer.wrap(cam.png()))
+                    .setCamBox(cam == null || cam.box() == null ? null : floatList(cam.box()))
                     .build());
         }
         return Detections.newBuilder()
@@ -106,6 +121,41 @@ public final class DetectionTopology {
                 .setImageHeight(r.imageHeight())
                 .setDetections(list)
                 .build();
+    }
+
+    private static List<Float> floatList(float[] v) {
+        List<Float> l = new ArrayList<>(v.length);
+        for (float f : v) {
+            l.add(f);
+        }
+        return l;
+    }
+
+    /** Whether this record asks for explanations: header, then metadata key, then the deployment default. */
+    public static boolean wantsExplanation(Headers headers, Frame frame, boolean deploymentDefault) {
+        if (headers != null) {
+            Header h = headers.lastHeader(EXPLAIN_KEY);
+            Boolean v = h == null || h.value() == null ? null : parseSwitch(new String(h.value(), StandardCharsets.UTF_8));
+            if (v != null) {
+                return v;
+            }
+        }
+        if (frame.getMetadata() != null) {
+            Object m = frame.getMetadata().get(EXPLAIN_KEY);
+            Boolean v = m == null ? null : parseSwitch(m.toString());
+            if (v != null) {
+                return v;
+            }
+        }
+        return deploymentDefault;
+    }
+
+    static Boolean parseSwitch(String s) {
+        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> Boolean.TRUE;
+            case "false", "0", "no" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     static final class DetectProcessor implements Processor<byte[], byte[], Object, Object> {
@@ -134,7 +184,8 @@ public final class DetectionTopology {
                 long decodeMicros = (System.nanoTime() - t0) / 1000;
                 // blocks until this record's batch ran: the result is forwarded before process()
                 // returns, so the offset is never committed ahead of the result (exactly-once)
-                DetectionResult r = detector.detect(image);
+                boolean explain = wantsExplanation(record.headers(), frame, detector.translator().options().explain());
+                DetectionResult r = detector.detect(image, explain);
                 Detections out = toRecord(frame, r, decodeMicros, meta.orElse(null), detector);
                 context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
                         SINK);

@@ -1,6 +1,7 @@
 package io.visionstreams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -121,6 +122,11 @@ class DetectionTopologyTest {
     }
 
     private static byte[] frame(String source, long seq, FrameEncoding enc, int w, int h, byte[] data) {
+        return frame(source, seq, enc, w, h, data, Map.of());
+    }
+
+    private static byte[] frame(String source, long seq, FrameEncoding enc, int w, int h, byte[] data,
+                                Map<String, String> metadata) {
         Frame f = Frame.newBuilder()
                 .setSourceId(source)
                 .setSequence(seq)
@@ -129,7 +135,7 @@ class DetectionTopologyTest {
                 .setWidth(w)
                 .setHeight(h)
                 .setData(ByteBuffer.wrap(data))
-                .setMetadata(Map.of())
+                .setMetadata(new java.util.HashMap<>(metadata))
                 .build();
         return VisionSerdes.frame().serialize(TOPICS.frames(), f);
     }
@@ -296,5 +302,53 @@ class DetectionTopologyTest {
         assertEquals(3, out.size());
         assertTrue(!out.get(0).getDetections().isEmpty());
         assertEquals(out.get(0).getDetections(), out.get(2).getDetections());
+    }
+
+    /**
+     * Explanations are per record: a header or a metadata key switches them on, and the header can
+     * switch off what the metadata asked for. An explained detection carries its class's CAM as a
+     * gray PNG of the frame's size and a weakly supervised box inside the frame; others carry neither.
+     */
+    @Test
+    void explanationsArePerRecordAndAlignedToTheFrame() throws Exception {
+        RecordHeaders on = new RecordHeaders();
+        on.add(DetectionTopology.EXPLAIN_KEY, utf8("true"));
+        RecordHeaders off = new RecordHeaders();
+        off.add(DetectionTopology.EXPLAIN_KEY, utf8("false"));
+        frames.pipeInput(new TestRecord<>(utf8("cam"), frame("cam", 0, FrameEncoding.JPEG, W, H, jpegs.get(0)), on));
+        frames.pipeInput(utf8("cam"), frame("cam", 1, FrameEncoding.JPEG, W, H, jpegs.get(0)));
+        frames.pipeInput(utf8("cam"), frame("cam", 2, FrameEncoding.JPEG, W, H, jpegs.get(0), Map.of("explain", "yes")));
+        frames.pipeInput(new TestRecord<>(utf8("cam"),
+                frame("cam", 3, FrameEncoding.JPEG, W, H, jpegs.get(0), Map.of("explain", "true")), off));
+        List<Detections> out = detections.readValuesToList();
+        assertEquals(4, out.size());
+        boolean[] expected = {true, false, true, false};
+        for (int i = 0; i < 4; i++) {
+            List<Detection> ds = out.get(i).getDetections();
+            assertFalse(ds.isEmpty(), "threshold 0 gives detections to explain");
+            for (Detection d : ds) {
+                assertEquals(expected[i], d.getCamPng() != null, "frame " + i + " camPng");
+                if (!expected[i]) {
+                    assertNull(d.getCamBox());
+                    continue;
+                }
+                byte[] pngBytes = new byte[d.getCamPng().remaining()];
+                d.getCamPng().duplicate().get(pngBytes);
+                Image heat = ImageCodec.decodeGray(FrameEncoding.PNG, pngBytes, 0, 0, ImageLimits.defaults());
+                assertEquals(W, heat.width());
+                assertEquals(H, heat.height());
+                int max = 0;
+                for (byte b : heat.pixels()) {
+                    max = Math.max(max, b & 0xff);
+                }
+                if (d.getCamBox() != null) {
+                    assertEquals(255, max, "scaled to the map's maximum");
+                    List<Float> box = d.getCamBox();
+                    assertEquals(4, box.size());
+                    assertTrue(box.get(0) >= 0 && box.get(2) <= W && box.get(0) < box.get(2), "camBox x in frame: " + box);
+                    assertTrue(box.get(1) >= 0 && box.get(3) <= H && box.get(1) < box.get(3), "camBox y in frame: " + box);
+                }
+            }
+        }
     }
 }

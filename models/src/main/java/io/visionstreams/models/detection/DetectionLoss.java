@@ -1,5 +1,7 @@
 package io.visionstreams.models.detection;
 
+import io.visionstreams.eval.GtBox;
+
 import static org.bytedeco.pytorch.global.torch.binary_cross_entropy_with_logits;
 import static org.bytedeco.pytorch.global.torch.maximum;
 import static org.bytedeco.pytorch.global.torch.minimum;

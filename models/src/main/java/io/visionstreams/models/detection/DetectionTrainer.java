@@ -1,5 +1,9 @@
 package io.visionstreams.models.detection;
 
+import io.visionstreams.eval.CocoEval;
+
+import io.visionstreams.eval.GtBox;
+
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 
 import java.io.PrintStream;
@@ -166,7 +170,7 @@ public final class DetectionTrainer {
                     float[] boxes = array(r, "boxes");
                     float[] scores = array(r, "scores");
                     for (int i = 0; i < b.size(); i++) {
-                        dets.add(CocoEval.postprocess(boxes, scores, i * a, a, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
+                        dets.add(EvalDecoding.postprocess(boxes, scores, i * a, a, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
                     }
                 }
             }
@@ -189,7 +193,7 @@ public final class DetectionTrainer {
                 float[] boxes = io.visionstreams.models.nn.Export.data(out.get(0));
                 float[] scores = io.visionstreams.models.nn.Export.data(out.get(1));
                 gts.add(s.boxes());
-                dets.add(CocoEval.postprocess(boxes, scores, 0, boxes.length / 4, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
+                dets.add(EvalDecoding.postprocess(boxes, scores, 0, boxes.length / 4, c, EVAL_SCORE_THRESHOLD, 0.5, 1000, 100));
             }
         }
         return CocoEval.evaluate(gts, dets, c);

@@ -1,5 +1,7 @@
 package io.visionstreams.models.detection;
 
+import io.visionstreams.eval.GtBox;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.visionstreams.models.data;
 
+import io.visionstreams.eval.GtBox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -10,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.visionstreams.models.detection.GtBox;
+
 import io.visionstreams.models.detection.NormalisedScene;
 import io.visionstreams.models.style.StyleImages;
 

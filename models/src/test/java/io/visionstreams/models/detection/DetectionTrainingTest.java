@@ -1,5 +1,9 @@
 package io.visionstreams.models.detection;
 
+import io.visionstreams.eval.CocoEval;
+
+import io.visionstreams.eval.GtBox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package io.visionstreams.models.detection;
 
+import io.visionstreams.eval.GtBox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

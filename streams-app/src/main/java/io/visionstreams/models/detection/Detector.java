@@ -37,23 +37,35 @@ public final class Detector {
         return batcher;
     }
 
+    /** Detections without explanations: the CAM output is not even fetched. */
     public DetectionResult detect(Image image) throws InferenceException {
+        return detect(image, false);
+    }
+
+    /**
+     * Detections, plus (when {@code explain} and the model has a CAM output) one CAM explanation per
+     * detected class. A model without CAMs answers an explain request with plain detections.
+     */
+    public DetectionResult detect(Image image, boolean explain) throws InferenceException {
         long t0 = System.nanoTime();
         LetterboxGeometry g = translator.geometry(image);
         Map<String, Tensor> input = translator.preprocess(image, g);
         long t1 = System.nanoTime();
-        BatchedResult r = batcher.infer(input, timeout);
+        boolean withCams = explain && translator.spec().hasCams();
+        BatchedResult r = batcher.infer(input, translator.outputsToFetch(withCams), timeout);
         long t2 = System.nanoTime();
-        DetectorSpec spec = translator.spec();
         List<ScoredBox> boxes;
+        Map<Integer, CamExplanation> explanations;
         try {
-            boxes = translator.postprocess(r.output(spec.boxesOutput()), r.output(spec.scoresOutput()), g);
+            boxes = translator.postprocess(r.outputs(), g);
+            explanations = withCams ? translator.explain(r.output(translator.spec().camsOutput()), boxes, g) : Map.of();
         } catch (IllegalArgumentException e) {
             throw new InferenceException("model " + r.modelName() + ":" + r.modelVersion()
                     + " output does not fit the detector contract: " + e.getMessage(), e);
         }
         long t3 = System.nanoTime();
         return new DetectionResult(boxes, image.width(), image.height(), r.modelName(), r.modelVersion(),
-                r.runtimeName(), (t1 - t0) / 1000, r.queueMicros(), r.inferMicros(), (t3 - t2) / 1000, r.batchSize());
+                r.runtimeName(), (t1 - t0) / 1000, r.queueMicros(), r.inferMicros(), (t3 - t2) / 1000, r.batchSize(),
+                explanations);
     }
 }

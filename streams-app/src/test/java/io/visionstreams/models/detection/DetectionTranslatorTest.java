@@ -24,7 +24,7 @@ class DetectionTranslatorTest {
 
     private static DetectorSpec spec() {
         return new DetectorSpec("images", 320, 320, false, 1f / 255f, MEAN, STD, true, 114,
-                DetectorSpec.DECODER_VISION_STREAMS_V1, "boxes", "scores", "cams", List.of("circle", "rectangle", "triangle"));
+                "boxes", "scores", "cams", 16, List.of("circle", "rectangle", "triangle"));
     }
 
     private final DetectionTranslator translator = new DetectionTranslator(spec(), DetectionOptions.defaults());

@@ -1,4 +1,4 @@
-package io.visionstreams.models.detection;
+package io.visionstreams.eval;
 
 /** An axis-aligned box x1,y1,x2,y2 (continuous pixel coordinates, see models/README.md) with a class index. */
 public record GtBox(float x1, float y1, float x2, float y2, int cls) {
