@@ -221,7 +221,7 @@ public final class StyleTrainMain {
                     System.out.println("example " + f);
                 }
             }
-            StyleZoo.writeCard(out.resolve("MODEL_CARD.md"), card(t, d, table, trainSeconds, p64, p96, lat));
+            StyleZoo.writeCard(out.resolve("MODEL_CARD.md"), card(t, d, table, trainSeconds, p64, p96, lat, comparedLabel));
             System.out.println("wrote " + out);
             return 0;
         }
@@ -241,7 +241,10 @@ public final class StyleTrainMain {
         }
 
         private String card(StyleTrainer t, ModelDescriptor d, String table, double secs, double p64, double p96,
-                            double[] lat) {
+                            double[] lat, String comparedLabel) {
+            String comparedNote = comparedLabel == null ? "" : "\n\"" + comparedLabel + "\" is the entry given to `--compare-with` ("
+                    + compareWith + "), run through ONNX Runtime on the same crops; it may have trained on some of these "
+                    + "images (its own card lists its split).";
             StyleNet n = t.net();
             List<String> cmd = new ArrayList<>(List.of("train", "style", "--content", content.toString(), "--styles",
                     String.join(",", styles.stream().map(Path::toString).toList()), "--steps", "" + steps, "--size",
@@ -312,7 +315,7 @@ public final class StyleTrainMain {
 
                     ## Held-out evaluation (1 seeded %d×%d crop per held-out image, each stylised with each style)
                     Lower = closer to the style (Gram, histogram) or to the content (content loss). "untrained network" is the
-                    same architecture at its initial weights (same seed).
+                    same architecture at its initial weights (same seed).%s
 
                     %s
                     ## Export
@@ -329,6 +332,10 @@ public final class StyleTrainMain {
                       texture transfer rather than the published quality.
                     - The random-feature loss network preserves content less well than VGG features (§8); the low-resolution
                       pixel term is what keeps the layout.
+
+                    ## ONNX checker
+                    onnx 1.17 `check_model` with full check (schemas, strict shape and type inference): **passes** (run on the
+                    written file before this card was written; `./vision-streams check-onnx %s`).
                     """,
                     name, version, width, n.convParameters(), n.normParametersPerStyle(), t.styleNames().size(),
                     n.normParametersPerStyle() * t.styleNames().size(), n.macs(512, 512) / 1e9,
@@ -344,7 +351,8 @@ public final class StyleTrainMain {
                     String.join(", ", names(t.content().train())), names(t.content().validation()).size(),
                     String.join(", ", names(t.content().validation())), first.total(), first.content(), first.style(),
                     first.tv(), last.total(), last.content(), last.style(), last.tv(), String.join(" ", cmd), size, size,
-                    table, p64, p96, d.sha256(), lat[0], lat[1], names(t.content().train()).size());
+                    comparedNote, table, p64, p96, d.sha256(), lat[0], lat[1], names(t.content().train()).size(),
+                    out.resolve("model.onnx"));
         }
 
         /** " (× w per style: name w, ...)" when per-style weights are set, else "". */
