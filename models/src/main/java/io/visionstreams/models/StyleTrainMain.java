@@ -119,7 +119,7 @@ public final class StyleTrainMain {
         double lr;
         @Option(names = "--threads", defaultValue = "2")
         int threads;
-        @Option(names = "--out", required = true, description = "zoo entry folder, e.g. models/zoo/style-cin/1")
+        @Option(names = "--out", required = true, description = "zoo entry folder, e.g. models/zoo/style-cin/2")
         Path out;
         @Option(names = "--name", defaultValue = "style-cin")
         String name;

@@ -147,12 +147,12 @@ class ShippedDataTest {
         assertEquals("ef4cf0e3e2826776", styleStream(split.train(), 128, 1, 1, 2, 4));
         assertEquals("ddda56bbfbe92885", styleHeldOut(split, 128));
         if (fullStreams()) {
-            assertEquals("TODO3", styleStream(split.train(), 128, 1, STYLE_V2_STEPS, 2, 4));
+            assertEquals("10d810fa86a7720d", styleStream(split.train(), 128, 1, STYLE_V2_STEPS, 2, 4));
         }
     }
 
     /** Steps style-cin/2 ran (its card's --steps). */
-    static final int STYLE_V2_STEPS = 1;
+    static final int STYLE_V2_STEPS = 711;
 
     /** The data of style-cin/1's command on the shared images (--content-split every-5th, --size 96, --seed 1). */
     @Test
