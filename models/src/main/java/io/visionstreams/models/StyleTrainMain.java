@@ -109,13 +109,17 @@ public final class StyleTrainMain {
         double contentWeight;
         @Option(names = "--style-weight", defaultValue = "10.0")
         double styleWeight;
+        @Option(names = "--style-weights", split = ",",
+                description = "per-style multipliers of --style-weight, one per style in --styles order "
+                        + "(e.g. 1,1,1,0.3 to weaken a style whose loss swamps the content); default all 1")
+        List<Double> styleWeights = new ArrayList<>();
         @Option(names = "--tv-weight", defaultValue = "0.05")
         double tvWeight;
         @Option(names = "--lr", defaultValue = "1e-3")
         double lr;
         @Option(names = "--threads", defaultValue = "2")
         int threads;
-        @Option(names = "--out", required = true, description = "zoo entry folder, e.g. models/zoo/style-cin/1")
+        @Option(names = "--out", required = true, description = "zoo entry folder, e.g. models/zoo/style-cin/2")
         Path out;
         @Option(names = "--name", defaultValue = "style-cin")
         String name;
@@ -125,6 +129,9 @@ public final class StyleTrainMain {
         Path checkpoint;
         @Option(names = "--examples", description = "write example PNGs (each style, a 50/50 blend) here")
         Path examples;
+        @Option(names = "--compare-with", description = "a zoo entry with the same styles (e.g. the version this one "
+                + "replaces): evaluated through ONNX Runtime on the same held-out crops, as extra table rows")
+        Path compareWith;
         @Option(names = "--log-every", defaultValue = "25")
         int logEvery;
         @Option(names = "--max-minutes", defaultValue = "0",
@@ -134,7 +141,7 @@ public final class StyleTrainMain {
         @Override
         public Integer call() throws Exception {
             StyleTrainer.Config cfg = new StyleTrainer.Config(content, styles, steps, size, batch, width, seed, lossSeed,
-                    styleSize, lr, contentWeight, styleWeight, tvWeight, threads, contentSplit);
+                    styleSize, lr, contentWeight, styleWeight, tvWeight, threads, contentSplit, styleWeights);
             StyleTrainer t = new StyleTrainer(cfg);
             System.out.printf("styles %s; content: %d training images, %d held out %s%n", t.styleNames(),
                     names(t.content().train()).size(), names(t.content().validation()).size(), names(t.content().validation()));
@@ -159,13 +166,32 @@ public final class StyleTrainMain {
             }
 
             List<StyleEval.Row> rows;
+            String comparedLabel = null;
+            OrtSession compared = null;
+            if (compareWith != null) {
+                Path json = compareWith.resolve(ModelDescriptor.FILE_NAME);
+                ModelDescriptor other = ModelDescriptor.read(json);
+                other.verifyOnnx(json);
+                if (other.stylization() == null || !other.stylization().styles().equals(t.styleNames())) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--compare-with " + compareWith
+                            + ": its styles " + (other.stylization() == null ? "(none)" : other.stylization().styles())
+                            + " differ from " + t.styleNames());
+                }
+                compared = OrtEnvironment.getEnvironment().createSession(
+                        Files.readAllBytes(compareWith.resolve(other.onnx())), StyleExport.options(threads));
+                comparedLabel = other.name() + "/" + other.version() + " (ORT)";
+            }
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                 Tensor held = t.heldOutCrops(1, 99);
                 long e0 = System.nanoTime();
-                rows = StyleEval.evaluate(t, untrained, held);
+                rows = StyleEval.evaluate(t, untrained, held, compared == null ? null : StyleEval.onnx(compared));
                 System.out.printf(Locale.ROOT, "evaluation took %.1f s%n", (System.nanoTime() - e0) / 1e9);
+            } finally {
+                if (compared != null) {
+                    compared.close();
+                }
             }
-            String table = StyleEval.table(rows);
+            String table = StyleEval.table(rows, comparedLabel);
             System.out.println(table);
 
             byte[] onnx = StyleExport.toOnnx(t.net(), metadata(t));
@@ -195,7 +221,7 @@ public final class StyleTrainMain {
                     System.out.println("example " + f);
                 }
             }
-            StyleZoo.writeCard(out.resolve("MODEL_CARD.md"), card(t, d, table, trainSeconds, p64, p96, lat));
+            StyleZoo.writeCard(out.resolve("MODEL_CARD.md"), card(t, d, table, trainSeconds, p64, p96, lat, comparedLabel));
             System.out.println("wrote " + out);
             return 0;
         }
@@ -215,15 +241,25 @@ public final class StyleTrainMain {
         }
 
         private String card(StyleTrainer t, ModelDescriptor d, String table, double secs, double p64, double p96,
-                            double[] lat) {
+                            double[] lat, String comparedLabel) {
+            String comparedNote = comparedLabel == null ? "" : "\n\"" + comparedLabel + "\" is the entry given to `--compare-with` ("
+                    + compareWith + "), run through ONNX Runtime on the same crops; it may have trained on some of these "
+                    + "images (its own card lists its split).";
             StyleNet n = t.net();
             List<String> cmd = new ArrayList<>(List.of("train", "style", "--content", content.toString(), "--styles",
                     String.join(",", styles.stream().map(Path::toString).toList()), "--steps", "" + steps, "--size",
                     "" + size, "--batch", "" + batch, "--width", "" + width, "--seed", "" + seed, "--loss-seed",
                     "" + lossSeed, "--style-size", "" + styleSize, "--content-weight", "" + contentWeight,
-                    "--style-weight", "" + styleWeight, "--tv-weight", "" + tvWeight, "--lr", "" + lr,
+                    "--style-weight", "" + styleWeight));
+            if (!styleWeights.isEmpty()) {
+                cmd.addAll(List.of("--style-weights", String.join(",", styleWeights.stream().map(String::valueOf).toList())));
+            }
+            cmd.addAll(List.of("--tv-weight", "" + tvWeight, "--lr", "" + lr,
                     "--threads", "" + threads, "--content-split", SplitConverter.name(contentSplit),
                     "--out", out.toString()));
+            if (compareWith != null) {
+                cmd.addAll(List.of("--compare-with", compareWith.toString()));
+            }
             // the steps actually run (a --max-minutes stop is recorded as a plain --steps)
             StyleTrainer.Losses first = t.recentMean(0, Math.min(25, steps));
             StyleTrainer.Losses last = t.recentMean(steps - 25, steps);
@@ -257,7 +293,7 @@ public final class StyleTrainMain {
                     in training, and an 8×8×8 joint RGB histogram (total-variation distance).
                     Style Gram G = FᵀF/(HW) (§5 default); style loss = Σ_stages mean_ij (ΔG)²; content = MSE of stage-2
                     features + MSE of 1/4-resolution pixels; TV = mean of squared finite differences (β = 2).
-                    Weights: content %.3g, style %.3g, TV %.3g. Style targets from each style image resized to longest side %d.
+                    Weights: content %.3g, style %.3g%s, TV %.3g. Style targets from each style image resized to longest side %d.
 
                     ## Training
                     Adam lr %.3g, gradient norm clipped at %.1f (%d non-finite steps skipped), batch %d, %d steps, %d×%d random crops, each sample a uniformly random style, %d threads on a
@@ -279,7 +315,7 @@ public final class StyleTrainMain {
 
                     ## Held-out evaluation (1 seeded %d×%d crop per held-out image, each stylised with each style)
                     Lower = closer to the style (Gram, histogram) or to the content (content loss). "untrained network" is the
-                    same architecture at its initial weights (same seed).
+                    same architecture at its initial weights (same seed).%s
 
                     %s
                     ## Export
@@ -296,20 +332,40 @@ public final class StyleTrainMain {
                       texture transfer rather than the published quality.
                     - The random-feature loss network preserves content less well than VGG features (§8); the low-resolution
                       pixel term is what keeps the layout.
+
+                    ## ONNX checker
+                    onnx 1.17 `check_model` with full check (schemas, strict shape and type inference): **passes** (run on the
+                    written file before this card was written; `./vision-streams check-onnx %s`).
                     """,
                     name, version, width, n.convParameters(), n.normParametersPerStyle(), t.styleNames().size(),
                     n.normParametersPerStyle() * t.styleNames().size(), n.macs(512, 512) / 1e9,
                     indexed(t.styleNames()), t.lossNet().identity(), lossSeed + StyleEval.INDEPENDENT_SEED_OFFSET,
-                    StyleEval.INDEPENDENT_SEED_OFFSET, contentWeight, styleWeight, tvWeight, styleSize, lr,
+                    StyleEval.INDEPENDENT_SEED_OFFSET, contentWeight, styleWeight, perStyle(t), tvWeight, styleSize, lr,
                     StyleTrainer.CLIP_NORM, t.skipped(), batch, steps,
                     size, size, threads, secs, steps / secs, seed, content,
                     contentSplit == StyleTrainer.ContentSplit.GROUPED
-                            ? "held out by `ImageFolder.split(0.2, seed 1)` (file-level, sequences kept on one side)"
+                            ? "held out by `ImageFolder.split(0.2, seed 1, ImageFolder::variantKey)` (`--content-split grouped`: "
+                                    + "file-level; sequences such as left01…right14 and name variants such as "
+                                    + "ela_original/ela_modified kept on one side)"
                             : "every 5th file (sorted by name) held out", names(t.content().train()).size(),
                     String.join(", ", names(t.content().train())), names(t.content().validation()).size(),
                     String.join(", ", names(t.content().validation())), first.total(), first.content(), first.style(),
                     first.tv(), last.total(), last.content(), last.style(), last.tv(), String.join(" ", cmd), size, size,
-                    table, p64, p96, d.sha256(), lat[0], lat[1], names(t.content().train()).size());
+                    comparedNote, table, p64, p96, d.sha256(), lat[0], lat[1], names(t.content().train()).size(),
+                    out.resolve("model.onnx"));
+        }
+
+        /** " (× w per style: name w, ...)" when per-style weights are set, else "". */
+        private String perStyle(StyleTrainer t) {
+            if (styleWeights.isEmpty()) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder(" × per-style weight (");
+            for (int i = 0; i < styleWeights.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(t.styleNames().get(i)).append(' ')
+                        .append(String.format(Locale.ROOT, "%.3g", styleWeights.get(i)));
+            }
+            return sb.append(')').toString();
         }
 
         private static String indexed(List<String> names) {

@@ -161,6 +161,35 @@ public final class ImageFolder {
         return stem;
     }
 
+    /**
+     * {@link #sequenceKey} that also joins name variants of one picture, for splits where a near copy on the
+     * other side would leak: a stem whose part after the first separator has 3 or more letters is cut there
+     * (ela_original/ela_modified, opencv-logo/opencv-logo-white, box/box_in_scene, text_defocus/text_motion;
+     * photo-a/photo-b stay apart), and a single capital letter ending a camel-case stem is dropped
+     * (imageTextN/imageTextR, the same page upright and rotated). It can group more than needed (pca_test1 with
+     * any pca_*), which only costs split balance, never leakage.
+     */
+    public static String variantKey(String fileName) {
+        String stem = fileName;
+        int dot = stem.lastIndexOf('.');
+        if (dot > 0) {
+            stem = stem.substring(0, dot);
+        }
+        stem = stem.replaceAll("[0-9]", "").replaceAll("(?i)left|right", "").replaceAll("^[-_ .]+", "");
+        int sep = 0;
+        while (sep < stem.length() && "-_ .".indexOf(stem.charAt(sep)) < 0) {
+            sep++;
+        }
+        // a qualifier word after the first separator marks a variant; "photo-a" (one letter) names a picture
+        boolean qualifier = sep < stem.length() && stem.substring(sep + 1).replaceAll("[^A-Za-z]", "").length() >= 3;
+        stem = qualifier ? stem.substring(0, sep) : stem.replaceAll("[-_ .]+$", "");
+        int n = stem.length();
+        if (n >= 3 && Character.isUpperCase(stem.charAt(n - 1)) && Character.isLowerCase(stem.charAt(n - 2))) {
+            stem = stem.substring(0, n - 1);
+        }
+        return stem.toLowerCase(Locale.ROOT);
+    }
+
     /** A seeded 64-bit FNV-1a hash, finalised with a SplitMix64 mix, mapped to [0, 1). */
     static double unitHash(String key, long seed) {
         long h = 0xcbf29ce484222325L ^ (seed * 0x9E3779B97F4A7C15L);

@@ -13,7 +13,8 @@ import java.util.Random;
  * image's shorter side, resized to size×size, mirrored half the time. Images whose shorter side is under
  * size/2 are not used (crops enlarged more than 2× are blur, and the network would learn to stylise blur).</li>
  * <li>{@link Scale#NATIVE}: a size×size window at the image's own resolution; images shorter than size are
- * first enlarged just enough. The shipped style-cin/1 was trained on these ({@link Options#nativeCrops}).</li>
+ * first enlarged just enough. style-cin/1 (retired, in git history) and the shipped style-cin/2 were trained on
+ * these ({@link Options#nativeCrops}).</li>
  * </ul>
  *
  * <p>Crops flatter than {@code minStd} grey levels are redrawn (up to {@value #MAX_DRAWS} draws, the last one

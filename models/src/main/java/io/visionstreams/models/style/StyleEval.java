@@ -24,8 +24,17 @@ public final class StyleEval {
     public static final long INDEPENDENT_SEED_OFFSET = 1_000_003L;
     static final int BINS = 8;
 
-    /** One row: the three candidates' numbers for one style. */
-    public record Row(String style, Metrics stylised, Metrics unstylised, Metrics untrained) {
+    /**
+     * One row: the candidates' numbers for one style; {@code compared} is another (exported) model on the same
+     * crops, or null.
+     */
+    public record Row(String style, Metrics stylised, Metrics unstylised, Metrics untrained, Metrics compared) {
+    }
+
+    /** Stylises network-space crops [n, 3, H, W] with one-hot weights [n, S]: a libtorch net or an ONNX model. */
+    @FunctionalInterface
+    public interface Stylizer {
+        Tensor apply(Tensor images, Tensor weights) throws Exception;
     }
 
     /** Means over the held-out crops; histogram distance is total variation (0 = identical, 1 = disjoint). */
@@ -36,6 +45,12 @@ public final class StyleEval {
     }
 
     public static List<Row> evaluate(StyleTrainer t, StyleNet untrained, Tensor heldOut) throws IOException {
+        return evaluate(t, untrained, heldOut, null);
+    }
+
+    /** As {@link #evaluate(StyleTrainer, StyleNet, Tensor)}, plus {@code compared} (may be null) on the same crops. */
+    public static List<Row> evaluate(StyleTrainer t, StyleNet untrained, Tensor heldOut, Stylizer compared)
+            throws IOException {
         StyleTrainer.Config cfg = t.config();
         RandomLossNet train = t.lossNet();
         RandomLossNet indep = new RandomLossNet(cfg.lossSeed() + INDEPENDENT_SEED_OFFSET);
@@ -54,10 +69,21 @@ public final class StyleEval {
                 int[] idx = new int[n];
                 java.util.Arrays.fill(idx, k);
                 Tensor w = StyleTrainer.oneHot(idx, s);
+                Metrics other = null;
+                if (compared != null) {
+                    try {
+                        other = metrics(compared.apply(heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist);
+                    } catch (IOException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IOException("compared model failed on the held-out crops: " + e.getMessage(), e);
+                    }
+                }
                 rows.add(new Row(t.styleNames().get(k),
                         metrics(forward(t.net(), heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist),
                         metrics(heldOut, heldOut, train, indep, gTrain, gIndep, styleHist),
-                        metrics(forward(untrained, heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist)));
+                        metrics(forward(untrained, heldOut, w), heldOut, train, indep, gTrain, gIndep, styleHist),
+                        other));
             }
         }
         return rows;
@@ -124,8 +150,34 @@ public final class StyleEval {
         return d / 2;
     }
 
+    /** An exported model in ORT as a {@link Stylizer}, batch by batch of 4 like the libtorch path. */
+    public static Stylizer onnx(ai.onnxruntime.OrtSession session) {
+        return (x, w) -> {
+            long[] xs = Export.shape(x);
+            long[] ws = Export.shape(w);
+            float[] xd = Export.data(x);
+            float[] wd = Export.data(w);
+            int per = (int) (xs[1] * xs[2] * xs[3]);
+            int s = (int) ws[1];
+            float[] out = new float[xd.length];
+            for (int i = 0; i < xs[0]; i += 4) {
+                int n = (int) Math.min(4, xs[0] - i);
+                float[] y = StyleExport.run(session, java.util.Arrays.copyOfRange(xd, i * per, (i + n) * per),
+                        new long[] {n, xs[1], xs[2], xs[3]}, java.util.Arrays.copyOfRange(wd, i * s, (i + n) * s),
+                        new long[] {n, s});
+                System.arraycopy(y, 0, out, i * per, n * per);
+            }
+            return StyleImages.tensor(out, xs);
+        };
+    }
+
     /** A Markdown table of the rows. */
     public static String table(List<Row> rows) {
+        return table(rows, null);
+    }
+
+    /** A Markdown table of the rows; {@code comparedLabel} names the compared model's rows. */
+    public static String table(List<Row> rows, String comparedLabel) {
         StringBuilder sb = new StringBuilder();
         sb.append("| Style | Candidate | Gram loss (training loss net) | Gram loss (independent seed) "
                 + "| Colour-histogram distance | Content loss |\n|---|---|---|---|---|---|\n");
@@ -133,6 +185,9 @@ public final class StyleEval {
             line(sb, r.style(), "stylised (trained)", r.stylised());
             line(sb, r.style(), "unstylised content", r.unstylised());
             line(sb, r.style(), "untrained network", r.untrained());
+            if (r.compared() != null) {
+                line(sb, r.style(), comparedLabel == null ? "compared model" : comparedLabel, r.compared());
+            }
         }
         return sb.toString();
     }

@@ -31,35 +31,66 @@ public final class StyleTrainer {
 
     /**
      * How the content folder (without the style images) is split into training and held-out files.
-     * GROUPED: {@link ImageFolder#split(double, long)} at 0.2, seed 1, sequences kept on one side. EVERY_5TH:
-     * every 5th file by name, the split style-cin/1 was trained with (it does not keep sequences together).
+     * GROUPED: {@link ImageFolder#split(double, long, java.util.function.Function)} at 0.2, seed 1, grouped by
+     * {@link ImageFolder#variantKey}, so sequences (left01…right14, rubberwhale1/2) and name variants of one
+     * picture (ela_original/ela_modified, imageTextN/imageTextR, opencv-logo/opencv-logo-white) stay on one side.
+     * The plain {@link ImageFolder#sequenceKey} grouping put those three variant pairs on both sides.
+     * EVERY_5TH: every 5th file by name, the split style-cin/1 was trained with (near copies on both sides).
      */
     public enum ContentSplit {
         GROUPED, EVERY_5TH;
 
         public ImageFolder.Split apply(ImageFolder content) {
-            return this == GROUPED ? content.split(0.2, 1) : content.splitEveryNth(5);
+            return this == GROUPED ? content.split(0.2, 1, ImageFolder::variantKey) : content.splitEveryNth(5);
         }
     }
 
-    /** Training settings; the λ defaults were tuned for the random loss net (§8.4: VGG weights do not carry over). */
+    /**
+     * Training settings; the λ defaults were tuned for the random loss net (§8.4: VGG weights do not carry over).
+     * {@code styleWeights} multiplies {@code styleWeight} per style (§5: the loss weights were set per style), one
+     * value per style; empty = 1 for every style.
+     */
     public record Config(Path contentDir, List<Path> styles, int steps, int size, int batch, int width, long seed,
                          long lossSeed, int styleSize, double lr, double contentWeight, double styleWeight,
-                         double tvWeight, int threads, ContentSplit contentSplit) {
+                         double tvWeight, int threads, ContentSplit contentSplit, List<Double> styleWeights) {
+
+        public Config {
+            styles = List.copyOf(styles);
+            styleWeights = styleWeights == null ? List.of() : List.copyOf(styleWeights);
+            if (!styleWeights.isEmpty() && styleWeights.size() != styles.size()) {
+                throw new IllegalArgumentException("--style-weights needs one value per style (" + styles.size()
+                        + " styles), got " + styleWeights);
+            }
+            for (double w : styleWeights) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("style weights must be finite and non-negative, got " + styleWeights);
+                }
+            }
+        }
 
         public static Config defaults(Path contentDir, List<Path> styles) {
             return new Config(contentDir, styles, 200, 128, 2, 1, 1, 20260202L, 256, 1e-3, 1.0, 10.0, 0.05, 2,
-                    ContentSplit.GROUPED);
+                    ContentSplit.GROUPED, List.of());
         }
 
         public Config withSteps(int s, int sz, int b, int w, long sd) {
             return new Config(contentDir, styles, s, sz, b, w, sd, lossSeed, styleSize, lr, contentWeight, styleWeight,
-                    tvWeight, threads, contentSplit);
+                    tvWeight, threads, contentSplit, styleWeights);
         }
 
         public Config withContentSplit(ContentSplit split) {
             return new Config(contentDir, styles, steps, size, batch, width, seed, lossSeed, styleSize, lr, contentWeight,
-                    styleWeight, tvWeight, threads, split);
+                    styleWeight, tvWeight, threads, split, styleWeights);
+        }
+
+        public Config withStyleWeights(List<Double> perStyle) {
+            return new Config(contentDir, styles, steps, size, batch, width, seed, lossSeed, styleSize, lr, contentWeight,
+                    styleWeight, tvWeight, threads, contentSplit, perStyle);
+        }
+
+        /** The effective style weight λs·w_s of style {@code s}. */
+        public double styleWeightOf(int s) {
+            return styleWeight * (styleWeights.isEmpty() ? 1.0 : styleWeights.get(s));
         }
     }
 
@@ -76,6 +107,8 @@ public final class StyleTrainer {
     /** Per loss-net stage: the styles' Gram targets flattened to [S, C·C] (one-hot weights select rows). */
     private final List<Tensor> targets = new ArrayList<>();
     private final ImageFolder.Split content;
+    /** [S] effective style weights λs·w_s; a one-hot batch [N, S] times this gives each sample's weight. */
+    private final Tensor styleWeightPerStyle;
     /** One stream for the crops and the per-sample style indices, interleaved as in style-cin/1's run. */
     private final Random rnd;
     private final StyleContentCrops trainCrops;
@@ -114,6 +147,11 @@ public final class StyleTrainer {
         rnd = new Random(cfg.seed());
         trainCrops = new StyleContentCrops(content.train(), rnd, StyleContentCrops.Options.nativeCrops(cfg.size()));
         net = new StyleNet(cfg.styles().size(), cfg.width(), cfg.seed());
+        float[] sw = new float[cfg.styles().size()];
+        for (int k = 0; k < sw.length; k++) {
+            sw[k] = (float) cfg.styleWeightOf(k);
+        }
+        styleWeightPerStyle = StyleImages.tensor(sw, sw.length, 1);
     }
 
     public static String styleName(Path p) {
@@ -199,11 +237,13 @@ public final class StyleTrainer {
             gp.add(g);
             gt.add(weights.matmul(targets.get(l)).reshape(g.size(0), g.size(1), g.size(2)));
         }
-        Tensor ls = RandomLossNet.styleLoss(gp, gt).mean();
+        Tensor perSample = RandomLossNet.styleLoss(gp, gt);
+        Tensor ls = perSample.mean(); // reported unweighted, comparable across weightings
+        // each sample's style loss times its style's weight (one-hot rows pick it; blends would mix it)
+        Tensor lsWeighted = perSample.mul(weights.matmul(styleWeightPerStyle).reshape(-1)).mean();
         Tensor lc = lossNet.contentLoss(p, c, fp, fc).mean();
         Tensor ltv = RandomLossNet.tv(p).mean();
-        Tensor total = lc.mul(new Scalar(cfg.contentWeight())).add(ls.mul(new Scalar(cfg.styleWeight())))
-                .add(ltv.mul(new Scalar(cfg.tvWeight())));
+        Tensor total = lc.mul(new Scalar(cfg.contentWeight())).add(lsWeighted).add(ltv.mul(new Scalar(cfg.tvWeight())));
         return new Tensor[] {total, lc, ls, ltv};
     }
 

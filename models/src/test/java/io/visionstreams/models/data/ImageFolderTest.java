@@ -67,6 +67,50 @@ class ImageFolderTest {
     }
 
     @Test
+    void nameVariantsOfOnePictureShareAKey() {
+        // near copies under different stems in the shared images: a tampered copy, the page rotated, the logo on white
+        for (String[] pair : new String[][] {{"ela_original.jpg", "ela_modified.jpg"}, {"imageTextN.png", "imageTextR.png"},
+                {"opencv-logo.png", "opencv-logo-white.png"}, {"box.png", "box_in_scene.png"},
+                {"text_defocus.jpg", "text_motion.jpg"}, {"left03.jpg", "right07.jpg"}, {"left.jpg", "right14.jpg"},
+                {"rubberwhale1.png", "rubberwhale2.png"}, {"Blender_Suzanne1.jpg", "Blender_Suzanne2.jpg"}}) {
+            assertEquals(ImageFolder.variantKey(pair[0]), ImageFolder.variantKey(pair[1]), String.join(" / ", pair));
+        }
+        for (String[] pair : new String[][] {{"templ.png", "tmpl.png"}, {"baboon.jpg", "fruits.jpg"},
+                {"photo-a.png", "photo-b.png"}, {"HappyFish.jpg", "LinuxLogo.jpg"}, {"WindowsLogo.jpg", "LinuxLogo.jpg"}}) {
+            assertNotEquals(ImageFolder.variantKey(pair[0]), ImageFolder.variantKey(pair[1]), String.join(" / ", pair));
+        }
+        assertEquals("img", ImageFolder.variantKey("IMG_0042.JPG"));
+    }
+
+    @Test
+    void variantSplitNeverSeparatesVariants() {
+        // 20 pictures with two variants each: split by sequenceKey alone, some pair would land on both sides
+        String[] words = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+                "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"};
+        List<Path> files = new java.util.ArrayList<>();
+        for (String w : words) {
+            files.add(Path.of(w + "_original.jpg"));
+            files.add(Path.of(w + "_modified.jpg"));
+        }
+        ImageFolder f = new ImageFolder(files);
+        for (long seed = 1; seed <= 5; seed++) {
+            ImageFolder.Split s = f.split(0.2, seed, ImageFolder::variantKey);
+            assertFalse(s.validation().files().isEmpty());
+            for (String w : words) {
+                assertEquals(s.train().files().contains(Path.of(w + "_original.jpg")),
+                        s.train().files().contains(Path.of(w + "_modified.jpg")), w + ", seed " + seed);
+            }
+        }
+        boolean sequenceKeySeparatesSome = false;
+        ImageFolder.Split plain = f.split(0.2, 1);
+        for (String w : words) {
+            sequenceKeySeparatesSome |= plain.train().files().contains(Path.of(w + "_original.jpg"))
+                    != plain.train().files().contains(Path.of(w + "_modified.jpg"));
+        }
+        assertTrue(sequenceKeySeparatesSome, "the variant key is needed: sequenceKey keeps these apart");
+    }
+
+    @Test
     void tinyFolderStillHoldsOneOut() {
         ImageFolder f = new ImageFolder(List.of(Path.of("x.png"), Path.of("y.png"), Path.of("z.png")));
         ImageFolder.Split s = f.split(0.01, 3);

@@ -15,13 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.visionstreams.models.detection.NormalisedScene;
 import io.visionstreams.models.style.StyleImages;
+import io.visionstreams.models.style.StyleTrainer;
 
 /**
- * The shipped detector-teacher/1, detector-student/1 and style-cin/1 were trained on data from interim loaders
- * (detection.InterimScenes, style.StyleContent) that were since merged into the data package. The expected
- * fingerprints below were computed from those interim classes (at commit 8de4367, before they were deleted)
- * with the same streams: the data package must keep producing exactly that data, or the model cards' reproduce
- * commands no longer reproduce the shipped models.
+ * The shipped detector-teacher/1, detector-student/1 and style-cin/1 (retired, in git history) were trained on
+ * data from interim loaders (detection.InterimScenes, style.StyleContent) that were since merged into the data
+ * package. The expected fingerprints below were computed from those interim classes (at commit 8de4367, before
+ * they were deleted) with the same streams: the data package must keep producing exactly that data, or the model
+ * cards' reproduce commands no longer reproduce the shipped models. style-cin/2 was trained on the data package
+ * itself; its fingerprints pin its command's data the same way.
  */
 class ShippedDataTest {
 
@@ -134,6 +136,25 @@ class ShippedDataTest {
             assertEquals("bab6e21c0e2cb6b8", detection(train, 32, 16000));
         }
     }
+
+    /** style-cin/2's command on the shared images (--content-split grouped, --size 128, --seed 1, batch 2). */
+    @Test
+    void styleV2CardDataOnTheSharedImages() throws Exception {
+        Path images = TestData.sharedImages();
+        List<Path> styles = List.of(images.resolve("../styles/starry_night.jpg").normalize(), images.resolve("baboon.jpg"),
+                images.resolve("fruits.jpg"), images.resolve("smarties.png"));
+        ImageFolder.Split split = StyleTrainer.ContentSplit.GROUPED.apply(ImageFolder.of(images).without(styles));
+        assertEquals(66, split.train().size());
+        assertEquals(12, split.validation().size());
+        assertEquals("ef4cf0e3e2826776", styleStream(split.train(), 128, 1, 1, 2, 4));
+        assertEquals("ddda56bbfbe92885", styleHeldOut(split, 128));
+        if (fullStreams()) {
+            assertEquals("10d810fa86a7720d", styleStream(split.train(), 128, 1, STYLE_V2_STEPS, 2, 4));
+        }
+    }
+
+    /** Steps style-cin/2 ran (its card's --steps). */
+    static final int STYLE_V2_STEPS = 711;
 
     /** The data of style-cin/1's command on the shared images (--content-split every-5th, --size 96, --seed 1). */
     @Test

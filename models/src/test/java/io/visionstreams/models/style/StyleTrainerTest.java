@@ -77,7 +77,55 @@ class StyleTrainerTest {
              PointerScope scope = new PointerScope()) {
             double p = StyleExport.parity(t.net(), s, randn(1, 3, 32, 48), StyleTrainer.oneHot(new int[] {1}, 2));
             assertTrue(p < 1e-4, "parity after training " + p);
+            // the exported model evaluated through ORT (--compare-with) scores like the libtorch net it came from
+            List<StyleEval.Row> rows = StyleEval.evaluate(t, new StyleNet(2, 1, 5), t.heldOutCrops(1, 99), StyleEval.onnx(s));
+            for (StyleEval.Row r : rows) {
+                assertEquals(r.stylised().gram(), r.compared().gram(), 1e-3 * r.stylised().gram() + 1e-9, r.style());
+                assertEquals(r.stylised().content(), r.compared().content(), 1e-3 * r.stylised().content() + 1e-9);
+            }
+            assertTrue(StyleEval.table(rows, "v0 (ORT)").contains("| v0 (ORT) |"));
         }
+    }
+
+    /** A style with weight 0 adds nothing to the objective; the reported style loss stays the unweighted one. */
+    @Test
+    void perStyleWeightsScaleOnlyTheirStyle(@TempDir Path dir) throws Exception {
+        Path content = dir.resolve("content");
+        java.nio.file.Files.createDirectories(content);
+        for (int i = 0; i < 6; i++) {
+            blobs(content, "blob-" + (char) ('a' + i) + ".png", i);
+        }
+        List<Path> styles = List.of(stripes(dir, "red.png", 0xE02020, 4), stripes(dir, "blue.png", 0x2040F0, 8));
+        StyleTrainer.Config base = StyleTrainer.Config.defaults(content, styles).withSteps(1, 32, 2, 1, 5);
+        StyleTrainer equal = new StyleTrainer(base);
+        StyleTrainer weighted = new StyleTrainer(base.withStyleWeights(List.of(2.0, 0.0)));
+        try (PointerScope scope = new PointerScope()) {
+            org.bytedeco.pytorch.Tensor c = StyleTrainer.batch(equal.trainCrops().next(2));
+            for (int s = 0; s < 2; s++) {
+                org.bytedeco.pytorch.Tensor w = StyleTrainer.oneHot(new int[] {s, s}, 2);
+                org.bytedeco.pytorch.Tensor[] a = equal.losses(equal.net(), c, w);
+                org.bytedeco.pytorch.Tensor[] b = weighted.losses(equal.net(), c, w);
+                double rest = a[1].item_float() * base.contentWeight() + a[3].item_float() * base.tvWeight();
+                double style = a[2].item_float();
+                assertTrue(style > 1e-3, "a style loss to weight: " + style);
+                assertEquals(style, b[2].item_float(), 1e-6 * Math.max(1, style), "reported style loss is unweighted");
+                assertEquals(rest + base.styleWeight() * style, a[0].item_float(), 1e-4 * a[0].item_float());
+                double factor = s == 0 ? 2.0 : 0.0;
+                assertEquals(rest + factor * base.styleWeight() * style, b[0].item_float(), 1e-4 * a[0].item_float(),
+                        "style " + s + " weighted by " + factor);
+            }
+        }
+    }
+
+    @Test
+    void styleWeightsNeedOneNonNegativeValuePerStyle() {
+        StyleTrainer.Config base = StyleTrainer.Config.defaults(Path.of("c"), List.of(Path.of("a.png"), Path.of("b.png")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> base.withStyleWeights(List.of(1.0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> base.withStyleWeights(List.of(1.0, -0.5)));
+        assertEquals(3.0, base.withStyleWeights(List.of(1.0, 0.3)).styleWeightOf(1), 1e-12);
+        assertEquals(10.0, base.styleWeightOf(1), 1e-12);
     }
 
     /**
