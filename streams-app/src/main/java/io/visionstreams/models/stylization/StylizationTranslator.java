@@ -28,6 +28,13 @@ public final class StylizationTranslator {
         }
     }
 
+    /**
+     * Smallest network input side: the network reflection-pads by 4 px before its 9x9 convs (needs a side
+     * of at least 5) and by 1 px at 1/4 resolution (needs at least 2 there), so tinier frames are padded
+     * up to 8 as well.
+     */
+    static final int MIN_NET_SIDE = 8;
+
     private final StyleSpec spec;
     private final StylizationOptions options;
     /** Pixel value → normalised input value, per network channel (what the descriptor's scale/mean/std say). */
@@ -61,7 +68,8 @@ public final class StylizationTranslator {
             sh = Math.max(1, (int) Math.round(height * s));
         }
         int m = spec.sizeMultiple();
-        return new Geometry(width, height, sw, sh, roundUp(sw, m), roundUp(sh, m));
+        int min = roundUp(MIN_NET_SIDE, m);
+        return new Geometry(width, height, sw, sh, Math.max(min, roundUp(sw, m)), Math.max(min, roundUp(sh, m)));
     }
 
     static int roundUp(int v, int m) {
