@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.StylizerDeployment;
+import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.StreamsRunner;
@@ -21,8 +23,6 @@ import io.visionstreams.topology.DetectionTopology;
 import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.StereoTopology;
 import io.visionstreams.topology.StyleTopology;
-import io.visionstreams.lifecycle.StylizerDeployment;
-import io.visionstreams.models.stylization.StyleSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -7,14 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.Topology;
 
 import io.visionstreams.imaging.ImageLimits;
+import io.visionstreams.lifecycle.StylizerDeployment;
+import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.topology.DisparityEstimator;
 import io.visionstreams.topology.FrameIntake;
 import io.visionstreams.topology.PairMatcher;
 import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.StereoTopology;
 import io.visionstreams.topology.StyleTopology;
-import io.visionstreams.lifecycle.StylizerDeployment;
-import io.visionstreams.models.stylization.StyleSelection;
 
 /**
  * The stereo or the matching topology running against a cluster, with the estimator or matcher it
