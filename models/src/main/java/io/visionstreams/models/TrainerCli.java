@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The trainer's entry point: {@code train patch}, {@code evaluate patch}, {@code export patch},
- * {@code generate stereo}.
+ * {@code generate stereo}, {@code generate homography}.
  * Data folders are arguments; nothing here knows where the shared data lives.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = {TrainerCli.Train.class,
@@ -78,7 +78,7 @@ public final class TrainerCli {
         }
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = StereoGenerateMain.class,
+    @Command(name = "generate", mixinStandardHelpOptions = true, subcommands = {StereoGenerateMain.class, GenerateHomographyMain.class},
             description = "Write synthetic evaluation data (held-out side of the image split by default)")
     static final class Generate {
     }

@@ -60,7 +60,7 @@ final class PairTaskDemo {
         Duration window = Duration.ofMillis(Math.max(opts.pairWindowMs, 5000));
         try (TopologyService service = stereo
                 ? TopologyService.stereo(client, s, st, opts.stereoOptions().withPairWindow(window), opts.estimator(serving.runtime, serving.intraOpThreads))
-                : TopologyService.match(client, s, mt, opts.matcher());
+                : TopologyService.match(client, s, mt, opts.matcher(serving.runtime, serving.intraOpThreads));
              TopicTail tail = new TopicTail(client, maxFrameBytes, List.of(results, dead), r -> {
                  if (r.topic().equals(dead)) {
                      reasons.merge(dls.decode(r.value()).getReason(), 1L, Long::sum);

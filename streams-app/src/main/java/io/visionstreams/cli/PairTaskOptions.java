@@ -9,14 +9,18 @@ import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.models.LoadedModel;
 import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.matching.ClassicalMatcher;
+import io.visionstreams.models.matching.Geometry;
+import io.visionstreams.models.matching.MatchOptions;
+import io.visionstreams.models.matching.PatchMatcher;
 import io.visionstreams.models.stereo.StereoMatcher;
 import io.visionstreams.models.stereo.StereoOptions;
 import io.visionstreams.ops.Topics;
 import io.visionstreams.topology.DisparityEstimator;
 import io.visionstreams.topology.PairMatcher;
 import io.visionstreams.topology.PatchMatchTopology;
+import io.visionstreams.topology.PairMatchers;
 import io.visionstreams.topology.StereoTopology;
-import io.visionstreams.topology.classical.OrbPairMatcher;
 import io.visionstreams.topology.classical.SgbmDisparityEstimator;
 import io.visionstreams.topology.cnn.CnnDisparityEstimator;
 import picocli.CommandLine.Option;
@@ -55,12 +59,14 @@ public final class PairTaskOptions {
             description = "Read only the stereo pairs topic, not the left/right frame topics.")
     boolean noHalves;
 
-    @Option(names = "--match-method", defaultValue = "orb", description = "Matching: orb (OpenCV ORB, mutual nearest neighbours) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--match-method", defaultValue = "cnn", description = "Matching, as the match command: cnn "
+            + "(patch-siam-l2/1 descriptors on ORB keypoints), orb or sift (OpenCV descriptors); all use mutual nearest "
+            + "neighbours with a ratio test (default: ${DEFAULT-VALUE}).")
     String matchMethod;
 
     @Option(names = "--match-geometry", defaultValue = "HOMOGRAPHY",
             description = "Geometry fitted by RANSAC: NONE, HOMOGRAPHY or FUNDAMENTAL (default: ${DEFAULT-VALUE}).")
-    OrbPairMatcher.Geometry matchGeometry;
+    Geometry.Kind matchGeometry;
 
     @Option(names = "--max-features", defaultValue = "1000", description = "Keypoints per image (default: ${DEFAULT-VALUE}).")
     int maxFeatures;
@@ -97,11 +103,17 @@ public final class PairTaskOptions {
         }
     }
 
-    /** The matcher behind the matching port; the CNN patch matcher joins here as another method. */
-    PairMatcher matcher() {
-        return switch (matchMethod.toLowerCase(Locale.ROOT)) {
-            case "orb" -> new OrbPairMatcher(maxFeatures, matchGeometry, 3.0);
-            default -> throw new IllegalArgumentException("unknown --match-method '" + matchMethod + "' (available: orb)");
-        };
+    /** The matcher behind the matching port. */
+    PairMatcher matcher(String runtime, int intraOpThreads) throws IOException, InferenceException {
+        MatchOptions options = MatchOptions.defaults().withMaxKeypoints(maxFeatures).withGeometry(matchGeometry, 3.0);
+        String m = matchMethod.toLowerCase(Locale.ROOT);
+        if (m.equals("cnn")) {
+            return PairMatchers.cnn(PatchMatcher.open(PatchMatcher.DEFAULT_DESCRIPTOR_MODEL, null, runtime, intraOpThreads),
+                    options);
+        }
+        if (m.equals("orb") || m.equals("sift")) {
+            return PairMatchers.classical(ClassicalMatcher.Kind.parse(m), options);
+        }
+        throw new IllegalArgumentException("unknown --match-method '" + matchMethod + "' (available: cnn, orb, sift)");
     }
 }

@@ -162,7 +162,7 @@ public final class RunCommand implements Callable<Integer> {
     private Started startMatch(Properties client, String appId, Path dir) throws Exception {
         PatchMatchTopology.Topics topics = pairTask.matchTopics(deadLetterTopic);
         createTopics(client, topics.specs(partitions));
-        TopologyService service = TopologyService.match(client, settings(appId, dir), topics, pairTask.matcher());
+        TopologyService service = TopologyService.match(client, settings(appId, dir), topics, pairTask.matcher(serving.runtime, serving.intraOpThreads));
         return new Started(service, service.runner(), topics.pairs() + " -> " + topics.matches());
     }
 

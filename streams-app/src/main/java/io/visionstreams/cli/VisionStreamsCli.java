@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
         subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, StylizeCommand.class, RunCommand.class,
-            StereoCommand.class, StereoBenchCommand.class, CommandLine.HelpCommand.class})
+            StereoCommand.class, StereoBenchCommand.class, StereoKernelsCommand.class, MatchCommand.class,
+            MatchBenchCommand.class, CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
     /** Commands that need the embedded broker; a production build (-Dproduction) leaves them out. */

@@ -39,7 +39,6 @@ import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.RejectReasons;
 import io.visionstreams.topology.StereoHalves;
 import io.visionstreams.topology.StereoTopology;
-import io.visionstreams.topology.classical.OrbPairMatcher;
 import io.visionstreams.topology.classical.SgbmDisparityEstimator;
 
 /** Stereo and matching through a real (in-JVM KRaft) broker, exactly once, both stereo ingest paths. */
@@ -151,7 +150,8 @@ class StereoPipelineIntegrationTest {
         int n = 3;
         Map<Long, Integer> matches = Collections.synchronizedMap(new HashMap<>());
         var serde = VisionSerdes.patchMatches();
-        try (TopologyService service = TopologyService.match(client, settings("it-match"), topics, new OrbPairMatcher());
+        try (TopologyService service = TopologyService.match(client, settings("it-match"), topics, io.visionstreams.topology.PairMatchers.classical(io.visionstreams.models.matching.ClassicalMatcher.Kind.ORB,
+                io.visionstreams.models.matching.MatchOptions.defaults().withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0)));
              TopicTail tail = new TopicTail(client, MAX_FRAME_BYTES, List.of(topics.matches(), topics.deadLetter()), r -> {
                  if (r.topic().equals(topics.matches())) {
                      PatchMatches m = serde.decode(r.value());

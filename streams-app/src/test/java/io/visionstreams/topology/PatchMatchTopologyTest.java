@@ -33,7 +33,6 @@ import io.visionstreams.schema.PatchMatches;
 import io.visionstreams.schema.PointMatch;
 import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.VisionSerdes;
-import io.visionstreams.topology.classical.OrbPairMatcher;
 
 /** Image pairs to PatchMatches with the real ORB matcher, on a pair related by a known translation. */
 class PatchMatchTopologyTest {
@@ -56,7 +55,8 @@ class PatchMatchTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(PatchMatchTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
-                new OrbPairMatcher()), props);
+                io.visionstreams.topology.PairMatchers.classical(io.visionstreams.models.matching.ClassicalMatcher.Kind.ORB,
+                io.visionstreams.models.matching.MatchOptions.defaults().withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0))), props);
         in = driver.createInputTopic(TOPICS.pairs(), new ByteArraySerializer(), new ByteArraySerializer());
         out = driver.createOutputTopic(TOPICS.matches(), new StringDeserializer(), VisionSerdes.patchMatches().deserializer());
         dead = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(), VisionSerdes.deadLetter().deserializer());
@@ -94,7 +94,7 @@ class PatchMatchTopologyTest {
         TestRecord<String, PatchMatches> rec = out.readRecord();
         PatchMatches m = rec.value();
         assertEquals("pair-1", rec.key());
-        assertEquals(OrbPairMatcher.NAME, m.getModel().getName());
+        assertEquals("opencv-orb", m.getModel().getName());
         assertEquals(TOPICS.pairs(), m.getSource().getTopic());
         List<PointMatch> matches = m.getMatches();
         assertTrue(matches.size() >= 20, "matches: " + matches.size());
@@ -109,7 +109,7 @@ class PatchMatchTopologyTest {
         List<Double> hm = m.getGeometry().getMatrix();
         assertEquals(-SHIFT, hm.get(2) / hm.get(8), 1.0, "translation in x: " + hm);
         assertEquals(0, hm.get(5) / hm.get(8), 1.0, "translation in y: " + hm);
-        matches.forEach(p -> assertTrue(p.getScore() >= 0 && p.getScore() <= 1));
+        matches.forEach(p -> assertTrue(p.getScore() <= 0, "ORB scores are minus the Hamming distance: " + p.getScore()));
     }
 
     @Test

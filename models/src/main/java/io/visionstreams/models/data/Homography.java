@@ -1,5 +1,7 @@
 package io.visionstreams.models.data;
 
+import java.util.Random;
+
 /** 3×3 projective transforms as row-major double[9], acting on pixel-centre coordinates (x, y). */
 public final class Homography {
 
@@ -53,5 +55,34 @@ public final class Homography {
             r[k] /= det;
         }
         return r;
+    }
+
+    /**
+     * Strength of a random local warp: scale range (log-uniform), rotation, shear, projective terms
+     * (per pixel of distance from the centre) and shift, all uniform in ±max.
+     */
+    public record WarpRange(double minScale, double maxScale, double maxRotationDeg, double maxShear,
+                            double maxPerspective, double maxShift) {
+    }
+
+    /**
+     * A random homography about (px, py): H = T(p + t) · [[A, 0], [v, 1]] · T(−p) with
+     * A = R(θ) · [[s·α, s·k], [0, s/α]] (aspect α within e^±0.1). The one definition behind the patch-pair
+     * generator's positives and the held-out image pairs, so both see the same family of warps. Draws
+     * θ, s, k, α, v0, v1, tx, ty from rng in that order.
+     */
+    public static double[] randomAbout(Random rng, WarpRange r, double px, double py) {
+        double theta = Math.toRadians((rng.nextDouble() * 2 - 1) * r.maxRotationDeg());
+        double scale = Math.exp(Math.log(r.minScale()) + rng.nextDouble() * Math.log(r.maxScale() / r.minScale()));
+        double shear = (rng.nextDouble() * 2 - 1) * r.maxShear();
+        double aspect = Math.exp((rng.nextDouble() * 2 - 1) * 0.1);
+        double cos = Math.cos(theta), sin = Math.sin(theta);
+        double u00 = scale * aspect, u01 = scale * shear, u11 = scale / aspect;
+        double a00 = cos * u00, a01 = cos * u01 - sin * u11, a10 = sin * u00, a11 = sin * u01 + cos * u11;
+        double v0 = (rng.nextDouble() * 2 - 1) * r.maxPerspective();
+        double v1 = (rng.nextDouble() * 2 - 1) * r.maxPerspective();
+        double tx = (rng.nextDouble() * 2 - 1) * r.maxShift(), ty = (rng.nextDouble() * 2 - 1) * r.maxShift();
+        double[] local = {a00, a01, 0, a10, a11, 0, v0, v1, 1};
+        return multiply(translation(px + tx, py + ty), multiply(local, translation(-px, -py)));
     }
 }

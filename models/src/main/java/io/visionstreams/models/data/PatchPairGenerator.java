@@ -29,6 +29,10 @@ public final class PatchPairGenerator implements PatchPairSource {
             return new Options(64, 0.7, 1.4, 30, 0.15, 0.0015, 16, 0.3, 10, 40, true, 1024);
         }
 
+        public Homography.WarpRange warpRange() {
+            return new Homography.WarpRange(minScale, maxScale, maxRotationDeg, maxShear, maxPerspective, maxShift);
+        }
+
         public Options withPhotometric(boolean on) {
             return new Options(patchSize, minScale, maxScale, maxRotationDeg, maxShear, maxPerspective, maxShift,
                     hardNegativeFraction, hardMinDistance, hardMaxDistance, on, maxImageSide);
@@ -209,20 +213,7 @@ public final class PatchPairGenerator implements PatchPairSource {
     /** A random homography about (px, py) whose B patch footprint stays inside the image, or null. */
     private double[] warpAround(Source s, double px, double py) {
         for (int attempt = 0; attempt < 8; attempt++) {
-            double theta = Math.toRadians((rng.nextDouble() * 2 - 1) * opt.maxRotationDeg());
-            double scale = Math.exp(Math.log(opt.minScale()) + rng.nextDouble() * Math.log(opt.maxScale() / opt.minScale()));
-            double shear = (rng.nextDouble() * 2 - 1) * opt.maxShear();
-            double aspect = Math.exp((rng.nextDouble() * 2 - 1) * 0.1);
-            double cos = Math.cos(theta), sin = Math.sin(theta);
-            // A = R(θ) · [[s·α, s·k], [0, s/α]]
-            double u00 = scale * aspect, u01 = scale * shear, u11 = scale / aspect;
-            double a00 = cos * u00, a01 = cos * u01 - sin * u11, a10 = sin * u00, a11 = sin * u01 + cos * u11;
-            double v0 = (rng.nextDouble() * 2 - 1) * opt.maxPerspective();
-            double v1 = (rng.nextDouble() * 2 - 1) * opt.maxPerspective();
-            double tx = (rng.nextDouble() * 2 - 1) * opt.maxShift(), ty = (rng.nextDouble() * 2 - 1) * opt.maxShift();
-            double[] local = {a00, a01, 0, a10, a11, 0, v0, v1, 1};
-            double[] h = Homography.multiply(Homography.translation(px + tx, py + ty),
-                    Homography.multiply(local, Homography.translation(-px, -py)));
+            double[] h = Homography.randomAbout(rng, opt.warpRange(), px, py);
             double[] c = Homography.apply(h, px, py);
             if (fits(s, Homography.inverse(h), c[0], c[1])) {
                 return h;
@@ -260,21 +251,14 @@ public final class PatchPairGenerator implements PatchPairSource {
                 buf[j * full + i] = bilinear(s.pix, s.gray.width(), s.gray.height(), p[0], p[1]);
             }
         }
-        if (opt.photometric() && rng.nextDouble() < 0.3) {
-            gaussianBlur(buf, full, 0.4 + rng.nextDouble() * 1.1);
+        if (opt.photometric()) {
+            Photometric.maybeBlur(rng, buf, full, full);
         }
         for (int j = 0; j < size; j++) {
             System.arraycopy(buf, (j + m) * full + m, out, off + j * size, size);
         }
         if (opt.photometric()) {
-            double gamma = Math.exp((rng.nextDouble() * 2 - 1) * 0.3);
-            double gain = Math.exp((rng.nextDouble() * 2 - 1) * 0.25);
-            double bias = (rng.nextDouble() * 2 - 1) * 0.08;
-            double noise = rng.nextDouble() * 0.02;
-            for (int k = off; k < off + size * size; k++) {
-                double v = gain * Math.pow(out[k], gamma) + bias + noise * rng.nextGaussian();
-                out[k] = (float) Math.min(1, Math.max(0, v));
-            }
+            Photometric.adjust(rng, out, off, size * size);
         }
     }
 
@@ -287,39 +271,6 @@ public final class PatchPairGenerator implements PatchPairSource {
         double top = img[y0 * w + x0] * (1 - fx) + img[y0 * w + x1] * fx;
         double bot = img[y1 * w + x0] * (1 - fx) + img[y1 * w + x1] * fx;
         return (float) (top * (1 - fy) + bot * fy);
-    }
-
-    /** Separable Gaussian on a square buffer, edges clamped (the margin absorbs the edge effects). */
-    static void gaussianBlur(float[] buf, int n, double sigma) {
-        int r = (int) Math.ceil(2.5 * sigma);
-        double[] k = new double[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            k[i + r] = Math.exp(-i * i / (2 * sigma * sigma));
-            sum += k[i + r];
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] /= sum;
-        }
-        float[] tmp = new float[buf.length];
-        for (int y = 0; y < n; y++) {
-            for (int x = 0; x < n; x++) {
-                double v = 0;
-                for (int i = -r; i <= r; i++) {
-                    v += k[i + r] * buf[y * n + Math.min(n - 1, Math.max(0, x + i))];
-                }
-                tmp[y * n + x] = (float) v;
-            }
-        }
-        for (int y = 0; y < n; y++) {
-            for (int x = 0; x < n; x++) {
-                double v = 0;
-                for (int i = -r; i <= r; i++) {
-                    v += k[i + r] * tmp[Math.min(n - 1, Math.max(0, y + i)) * n + x];
-                }
-                buf[y * n + x] = (float) v;
-            }
-        }
     }
 
     /**

@@ -40,53 +40,54 @@ public final class DisparitySelection {
      */
     public static Selection select(CostVolume s, float lrTolerance, RowParallel parallel) {
         int w = s.width(), h = s.height(), nd = s.disparities();
-        float[] v = s.data();
+        short[] v = s.data();
         float[] disp = new float[w * h];
         byte[] conf = new byte[w * h];
         parallel.forBlocks(h, (y0, y1, b) -> {
             int[] rightBest = new int[w];
-            float[] rightCost = new float[w];
+            int[] rightCost = new int[w];
             for (int y = y0; y < y1; y++) {
                 int row = y * w;
+                if (lrTolerance >= 0) {
+                    java.util.Arrays.fill(rightBest, -1);
+                    java.util.Arrays.fill(rightCost, Integer.MAX_VALUE);
+                }
                 for (int x = 0; x < w; x++) {
                     int o = (row + x) * nd;
                     int valid = Math.min(nd, x + 1);
                     int best = 0;
-                    float bc = v[o];
+                    int bc = v[o];
                     for (int d = 1; d < valid; d++) {
-                        if (v[o + d] < bc) {
-                            bc = v[o + d];
+                        int c = v[o + d];
+                        if (c < bc) {
+                            bc = c;
                             best = d;
                         }
                     }
-                    float second = Float.POSITIVE_INFINITY;
+                    int second = Integer.MAX_VALUE;
                     for (int d = 0; d < valid; d++) {
-                        if ((d < best - 1 || d > best + 1) && v[o + d] < second) {
-                            second = v[o + d];
+                        int c = v[o + d];
+                        if ((d < best - 1 || d > best + 1) && c < second) {
+                            second = c;
                         }
                     }
-                    float sub = best > 0 && best < valid - 1 ? parabolaOffset(v[o + best - 1], bc, v[o + best + 1]) : 0f;
-                    disp[row + x] = best + sub;
-                    float margin = second == Float.POSITIVE_INFINITY || !(second > 0) ? 0f
-                            : Math.max(0f, 1f - Math.max(bc, 0f) / second);
-                    conf[row + x] = (byte) Math.round(255 * Math.min(1f, margin));
-                }
-                if (lrTolerance >= 0) {
-                    // right pixel xr: best d over left pixels xr + d inside the image
-                    java.util.Arrays.fill(rightBest, -1);
-                    java.util.Arrays.fill(rightCost, Float.POSITIVE_INFINITY);
-                    for (int x = 0; x < w; x++) {
-                        int o = (row + x) * nd;
-                        int valid = Math.min(nd, x + 1);
+                    if (lrTolerance >= 0) {
+                        // right pixel xr = x − d: best d over the left pixels that see it (ties keep the smaller d)
                         for (int d = 0; d < valid; d++) {
-                            int xr = x - d;
-                            float c = v[o + d];
-                            if (c < rightCost[xr]) { // ties keep the smaller d, as on the left side
+                            int xr = x - d, c = v[o + d];
+                            if (c < rightCost[xr] || (c == rightCost[xr] && d < rightBest[xr])) {
                                 rightCost[xr] = c;
                                 rightBest[xr] = d;
                             }
                         }
                     }
+                    float sub = best > 0 && best < valid - 1 ? parabolaOffset(v[o + best - 1], bc, v[o + best + 1]) : 0f;
+                    disp[row + x] = best + sub;
+                    float margin = second == Integer.MAX_VALUE || second <= 0 ? 0f
+                            : Math.max(0f, 1f - (float) Math.max(bc, 0) / second);
+                    conf[row + x] = (byte) Math.round(255 * Math.min(1f, margin));
+                }
+                if (lrTolerance >= 0) {
                     for (int x = 0; x < w; x++) {
                         float d = disp[row + x];
                         int xr = Math.round(x - d);

@@ -1,10 +1,7 @@
 package io.visionstreams.models.stereo;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-
 /**
- * Semi-global matching (Hirschmüller 2008) on a dense cost volume: for each path direction r,
+ * Semi-global matching (Hirschmüller 2008) on a 16-bit cost volume: for each path direction r,
  * <pre>
  *   L_r(p, d) = C(p, d) + min(L_r(p−r, d), L_r(p−r, d±1) + P1, min_k L_r(p−r, k) + P2') − min_k L_r(p−r, k)
  * </pre>
@@ -12,10 +9,19 @@ import java.util.concurrent.CyclicBarrier;
  * P2 / (1 + |I(p) − I(p−r)| / contrastScale), never below P1: disparity jumps are cheaper across image
  * edges, the SGM counterpart of the doc's λ₁ + λ₂·exp(−‖∇I‖/σ²) pairwise term (§9.4).
  *
- * <p>Horizontal paths run row-parallel. Vertical and diagonal paths sweep rows in order with the
- * columns split between threads; diagonals read the neighbouring column of the previous row, so those
- * sweeps wait for every thread at the end of each row. The per-pixel update is a straight loop over d
- * the JIT vectorises; the minimum is taken in a second loop for the same reason.
+ * <p>Two sweeps, as in OpenCV's SGBM: top→bottom carries the left→right, downward (and the two
+ * downward diagonal) paths, bottom→top the other half. Each sweep reads every cost once and writes
+ * its partial sum once, keeping only the previous row of each path; no path's volume is ever stored.
+ * The two sweeps are independent, so with 2+ threads they run at the same time, into {@code out} and
+ * a scratch volume that a final row-parallel pass adds into {@code out}.
+ *
+ * <p>Integer arithmetic, saturation-free by construction: costs ≤ {@link CostVolume#MAX}, penalties
+ * capped at MAX, so L_r ≤ C + P2 ≤ 2·MAX and 8 paths sum to at most 32,752. The per-pixel update reads
+ * the previous path values through zero-based shifted copies (d−1, d, d+1) and takes minima with a
+ * branch-free bit trick: JDK 17's auto-vectoriser packs neither {@code Math.min} on ints nor loads at
+ * different offsets, and this form it does (see {@code stereo-kernels}).
+ *
+ * <p>Scratch memory is kept between calls of the same shape; {@link #aggregate} is synchronized.
  */
 public final class SemiGlobalMatching implements CostAggregator {
 
@@ -28,16 +34,35 @@ public final class SemiGlobalMatching implements CostAggregator {
             if (!(p1 >= 0) || !(p2 >= p1)) {
                 throw new IllegalArgumentException("need 0 <= P1 <= P2, got P1=" + p1 + " P2=" + p2);
             }
+            if (p2 * CostVolume.SCALE > CostVolume.MAX) {
+                throw new IllegalArgumentException("P2 must be <= " + (float) CostVolume.MAX / CostVolume.SCALE
+                        + " cost units (16-bit sums), got " + p2);
+            }
             if (contrastSensitive && !(contrastScale > 0)) {
                 throw new IllegalArgumentException("contrast scale must be > 0, got " + contrastScale);
             }
         }
     }
 
+    /** Previous-path value beyond the disparity range: large, yet BIG + P1 cannot overflow. */
+    private static final int BIG = 1 << 24;
+
     private final Params params;
+    private final int p1;
+    /** P2' in integer units for each gray-level difference 0..255 along the path. */
+    private final int[] p2ByGradient = new int[256];
+    private CostVolume scratch;
+    private Sweep down;
+    private Sweep up;
 
     public SemiGlobalMatching(Params params) {
         this.params = params;
+        this.p1 = Math.round(params.p1() * CostVolume.SCALE);
+        for (int g = 0; g < 256; g++) {
+            float p2 = params.contrastSensitive() ? Math.max(params.p1(), params.p2() / (1f + g / params.contrastScale()))
+                    : params.p2();
+            p2ByGradient[g] = Math.min(CostVolume.MAX, Math.round(p2 * CostVolume.SCALE));
+        }
     }
 
     public Params params() {
@@ -50,7 +75,7 @@ public final class SemiGlobalMatching implements CostAggregator {
     }
 
     @Override
-    public void aggregate(CostVolume cost, byte[] guide, CostVolume out, RowParallel parallel) {
+    public synchronized void aggregate(CostVolume cost, byte[] guide, CostVolume out, RowParallel parallel) {
         int w = cost.width(), h = cost.height(), nd = cost.disparities();
         if (out.width() != w || out.height() != h || out.disparities() != nd) {
             throw new IllegalArgumentException("output volume shape differs from the cost volume");
@@ -58,136 +83,189 @@ public final class SemiGlobalMatching implements CostAggregator {
         if (params.contrastSensitive() && (guide == null || guide.length != w * h)) {
             throw new IllegalArgumentException("contrast-sensitive SGM needs a " + w + "x" + h + " gray guide image");
         }
-        float[] c = cost.data(), s = out.data();
-        horizontal(c, s, guide, w, h, nd, parallel);
-        int[] dxs = params.paths() == 8 ? new int[] {-1, 0, 1} : new int[] {0};
-        vertical(c, s, guide, w, h, nd, dxs, +1, parallel);
-        vertical(c, s, guide, w, h, nd, dxs, -1, parallel);
-    }
-
-    /** Left→right (writes S) then right→left (adds to S), one row per task. */
-    private void horizontal(float[] c, float[] s, byte[] guide, int w, int h, int nd, RowParallel parallel) {
+        if (scratch == null || scratch.width() != w || scratch.height() != h || scratch.disparities() != nd) {
+            scratch = null;
+            scratch = CostVolume.allocate(w, h, nd);
+            down = new Sweep(w, nd, params.paths() / 2);
+            up = new Sweep(w, nd, params.paths() / 2);
+        }
+        short[] c = cost.data(), s = out.data(), s2 = scratch.data();
+        parallel.forBlocks(2, (from, to, b) -> {
+            for (int i = from; i < to; i++) {
+                if (i == 0) {
+                    down.run(c, s, guide, h, +1);
+                } else {
+                    up.run(c, s2, guide, h, -1);
+                }
+            }
+        });
+        int plane = w * nd;
         parallel.forBlocks(h, (y0, y1, b) -> {
-            float[] prev = new float[nd], cur = new float[nd];
-            for (int y = y0; y < y1; y++) {
-                int row = y * w;
-                for (int dir = 0; dir < 2; dir++) {
-                    int step = dir == 0 ? 1 : -1;
-                    int x = dir == 0 ? 0 : w - 1;
-                    int o = (row + x) * nd;
-                    System.arraycopy(c, o, prev, 0, nd);
-                    float prevMin = accumulate(prev, 0, s, o, nd, dir == 0);
-                    for (int i = 1; i < w; i++) {
-                        x += step;
-                        o = (row + x) * nd;
-                        float p2 = penalty(guide, row + x, row + x - step);
-                        update(c, o, prev, 0, cur, 0, nd, params.p1(), p2, prevMin);
-                        prevMin = accumulate(cur, 0, s, o, nd, dir == 0);
-                        float[] t = prev;
-                        prev = cur;
-                        cur = t;
-                    }
-                }
+            for (int i = y0 * plane, e = y1 * plane; i < e; i++) {
+                s[i] = (short) (s[i] + s2[i]);
             }
         });
     }
 
-    /**
-     * Rows in order (dy = +1 top→bottom, −1 bottom→top), one path per dx in {@code dxs}, each path's
-     * previous row kept in its own buffer. Columns are split between threads.
-     */
-    private void vertical(float[] c, float[] s, byte[] guide, int w, int h, int nd, int[] dxs, int dy,
-                          RowParallel parallel) {
-        int np = dxs.length;
-        float[][] prev = new float[np][w * nd], cur = new float[np][w * nd];
-        float[][] prevMin = new float[np][w], curMin = new float[np][w];
-        boolean diagonal = np > 1;
-        int blocks = parallel.blocks(w);
-        CyclicBarrier rowDone = diagonal && blocks > 1 ? new CyclicBarrier(blocks) : null;
-        parallel.forBlocks(w, (x0, x1, b) -> {
-            float[][] pv = prev, cu = cur;
-            float[][] pm = prevMin, cm = curMin;
-            try {
-                for (int i = 0; i < h; i++) {
-                    int y = dy > 0 ? i : h - 1 - i;
-                    int row = y * w;
-                    for (int k = 0; k < np; k++) {
-                        int dx = dxs[k];
-                        for (int x = x0; x < x1; x++) {
-                            int o = (row + x) * nd;
-                            int px = x - dx;
-                            if (i == 0 || px < 0 || px >= w) {
-                                System.arraycopy(c, o, cu[k], x * nd, nd); // the path starts here
-                                cm[k][x] = accumulate(cu[k], x * nd, s, o, nd, false);
-                            } else {
-                                float p2 = penalty(guide, row + x, row - dy * w + px);
-                                update(c, o, pv[k], px * nd, cu[k], x * nd, nd, params.p1(), p2, pm[k][px]);
-                                cm[k][x] = accumulate(cu[k], x * nd, s, o, nd, false);
-                            }
-                        }
-                    }
-                    if (rowDone != null) {
-                        rowDone.await(); // everyone's row i is written before anyone reads it as row i−1
-                    }
-                    float[][] t = pv;
-                    pv = cu;
-                    cu = t;
-                    t = pm;
-                    pm = cm;
-                    cm = t;
-                }
-            } catch (InterruptedException | BrokenBarrierException e) {
-                throw new IllegalStateException("SGM sweep aborted", e);
-            } catch (RuntimeException e) {
-                if (rowDone != null) {
-                    rowDone.reset(); // release the other threads instead of leaving them waiting
-                }
-                throw e;
-            }
-        });
-    }
-
-    private float penalty(byte[] guide, int p, int q) {
-        if (!params.contrastSensitive()) {
-            return params.p2();
-        }
-        int grad = Math.abs((guide[p] & 0xFF) - (guide[q] & 0xFF));
-        return Math.max(params.p1(), params.p2() / (1f + grad / params.contrastScale()));
+    /** Branch-free min of two ints whose difference does not overflow. */
+    static int min(int a, int b) {
+        int diff = a - b;
+        return b + (diff & (diff >> 31));
     }
 
     /**
-     * One SGM step for one pixel: {@code cur[uo + d]} from the path's previous pixel {@code prev[po + d]}
-     * and the pixel's cost {@code c[co + d]}.
+     * One SGM step for one pixel, all arrays zero-based: {@code cur[d]} from the previous path values
+     * {@code prev[d]}, {@code prevLeft[d] = prev[d−1]}, {@code prevRight[d] = prev[d+1]} (BIG beyond
+     * the range) and the pixel's costs; adds {@code cur} into {@code acc} (or stores it when
+     * {@code first}). Returns nothing: the path minimum is taken by {@link #minOf}.
      */
-    static void update(float[] c, int co, float[] prev, int po, float[] cur, int uo, int nd, float p1, float p2,
-                       float prevMin) {
-        float jump = prevMin + p2;
-        if (nd == 1) {
-            cur[uo] = c[co] + Math.min(prev[po], jump) - prevMin;
-            return;
-        }
-        cur[uo] = c[co] + Math.min(Math.min(prev[po], prev[po + 1] + p1), jump) - prevMin;
-        for (int d = 1; d < nd - 1; d++) {
-            float v = Math.min(prev[po + d], Math.min(prev[po + d - 1], prev[po + d + 1]) + p1);
-            cur[uo + d] = c[co + d] + Math.min(v, jump) - prevMin;
-        }
-        int e = nd - 1;
-        cur[uo + e] = c[co + e] + Math.min(Math.min(prev[po + e], prev[po + e - 1] + p1), jump) - prevMin;
-    }
-
-    /** Adds (or, for the first path, stores) a path's values into S and returns their minimum. */
-    static float accumulate(float[] l, int lo, float[] s, int so, int nd, boolean first) {
+    static void update(int[] cost, int[] prev, int[] prevLeft, int[] prevRight, int[] cur, int[] acc, int nd,
+                       int p1, int jump, int prevMin, boolean first) {
         if (first) {
-            System.arraycopy(l, lo, s, so, nd);
+            for (int d = 0; d < nd; d++) {
+                int v = min(min(prev[d], jump), min(prevLeft[d], prevRight[d]) + p1);
+                int l = cost[d] + v - prevMin;
+                cur[d] = l;
+                acc[d] = l;
+            }
         } else {
             for (int d = 0; d < nd; d++) {
-                s[so + d] += l[lo + d];
+                int v = min(min(prev[d], jump), min(prevLeft[d], prevRight[d]) + p1);
+                int l = cost[d] + v - prevMin;
+                cur[d] = l;
+                acc[d] += l;
             }
         }
-        float m = Float.POSITIVE_INFINITY;
-        for (int d = 0; d < nd; d++) {
-            m = Math.min(m, l[lo + d]);
+    }
+
+    /** Minimum of a[0..n), four independent chains so the reduction is not one long dependency. */
+    static int minOf(int[] a, int n) {
+        int m0 = Integer.MAX_VALUE, m1 = m0, m2 = m0, m3 = m0;
+        int d = 0;
+        for (; d + 3 < n; d += 4) {
+            m0 = min(m0, a[d]);
+            m1 = min(m1, a[d + 1]);
+            m2 = min(m2, a[d + 2]);
+            m3 = min(m3, a[d + 3]);
         }
-        return m;
+        for (; d < n; d++) {
+            m0 = min(m0, a[d]);
+        }
+        return min(min(m0, m1), min(m2, m3));
+    }
+
+    /** One sweep's row buffers; a sweep runs on one thread. */
+    private final class Sweep {
+        final int w;
+        final int nd;
+        /** Paths in this sweep: index 0 horizontal, then vertical, then (8 paths) the two diagonals. */
+        final int paths;
+        final int[] dxs;
+        final int[][] prevRow;
+        final int[][] curRow;
+        final int[][] prevRowMin;
+        final int[][] curRowMin;
+        final int[] hPrev;
+        final int[] cost;
+        final int[] prev;
+        final int[] prevLeft;
+        final int[] prevRight;
+        final int[] cur;
+        final int[] acc;
+
+        Sweep(int w, int nd, int paths) {
+            this.w = w;
+            this.nd = nd;
+            this.paths = paths;
+            int vertical = paths - 1;
+            this.dxs = vertical == 1 ? new int[] {0} : new int[] {0, -1, 1};
+            prevRow = new int[vertical][w * nd];
+            curRow = new int[vertical][w * nd];
+            prevRowMin = new int[vertical][w];
+            curRowMin = new int[vertical][w];
+            hPrev = new int[nd];
+            cost = new int[nd];
+            prev = new int[nd];
+            prevLeft = new int[nd];
+            prevRight = new int[nd];
+            cur = new int[nd];
+            acc = new int[nd];
+        }
+
+        /**
+         * dy = +1: rows top→bottom, x left→right (horizontal path from the left, vertical from above,
+         * diagonals from above-left/right); dy = −1 the mirror image. Writes the sweep's partial sum to s.
+         */
+        void run(short[] c, short[] s, byte[] guide, int h, int dy) {
+            int[][] pr = prevRow, cr = curRow, pm = prevRowMin, cm = curRowMin;
+            int dx = dy; // the horizontal path runs along x in the sweep's direction
+            for (int i = 0; i < h; i++) {
+                int y = dy > 0 ? i : h - 1 - i;
+                int row = y * w;
+                int hMin = 0;
+                for (int j = 0; j < w; j++) {
+                    int x = dx > 0 ? j : w - 1 - j;
+                    int o = (row + x) * nd;
+                    for (int d = 0; d < nd; d++) {
+                        cost[d] = c[o + d];
+                    }
+                    // horizontal path (first: stores into acc)
+                    if (j == 0) {
+                        System.arraycopy(cost, 0, hPrev, 0, nd);
+                        System.arraycopy(cost, 0, acc, 0, nd);
+                        hMin = minOf(hPrev, nd);
+                    } else {
+                        int jump = hMin + penalty(guide, row + x, row + x - dx);
+                        step(hPrev, 0, jump, hMin, true); // stores acc: first path of the pixel
+                        System.arraycopy(cur, 0, hPrev, 0, nd);
+                        hMin = minOf(cur, nd);
+                    }
+                    // vertical and diagonal paths from the previous row
+                    for (int k = 0; k < dxs.length; k++) {
+                        int px = x - dxs[k] * dy;
+                        int[] rowOut = cr[k];
+                        if (i == 0 || px < 0 || px >= w) {
+                            System.arraycopy(cost, 0, rowOut, x * nd, nd); // the path starts here
+                            for (int d = 0; d < nd; d++) {
+                                acc[d] += cost[d];
+                            }
+                            cm[k][x] = minOf(cost, nd);
+                        } else {
+                            int q = (y - dy) * w + px;
+                            int jump = pm[k][px] + penalty(guide, row + x, q);
+                            step(pr[k], px * nd, jump, pm[k][px], false);
+                            System.arraycopy(cur, 0, rowOut, x * nd, nd);
+                            cm[k][x] = minOf(cur, nd);
+                        }
+                    }
+                    for (int d = 0; d < nd; d++) {
+                        s[o + d] = (short) acc[d];
+                    }
+                }
+                int[][] t = pr;
+                pr = cr;
+                cr = t;
+                t = pm;
+                pm = cm;
+                cm = t;
+            }
+        }
+
+        /** Copies the path's previous values at src[so..] into the zero-based shifted buffers, then updates. */
+        private void step(int[] src, int so, int jump, int prevMin, boolean first) {
+            System.arraycopy(src, so, prev, 0, nd);
+            prevLeft[0] = BIG;
+            System.arraycopy(src, so, prevLeft, 1, nd - 1);
+            System.arraycopy(src, so + 1, prevRight, 0, nd - 1);
+            prevRight[nd - 1] = BIG;
+            update(cost, prev, prevLeft, prevRight, cur, acc, nd, p1, jump, prevMin, first);
+        }
+
+        private int penalty(byte[] guide, int p, int q) {
+            if (!params.contrastSensitive()) {
+                return p2ByGradient[0];
+            }
+            return p2ByGradient[Math.abs((guide[p] & 0xFF) - (guide[q] & 0xFF))];
+        }
     }
 }

@@ -25,8 +25,9 @@ import io.visionstreams.schema.ModelDescriptor;
  * left-right check and confidence. The {@code stereo} CLI command and the stream topology both call
  * {@link #match}; nothing here knows about Kafka.
  *
- * <p>The two cost volumes (W·H·D floats each, 157 MB at 640×480×128) are kept between calls of the
- * same size, so {@link #match} is synchronized: use one matcher per concurrent caller.
+ * <p>The 16-bit cost and aggregation volumes (W·H·D shorts each, 79 MB at 640×480×128, 10 MB at half
+ * size), SGM's scratch and the speckle filter's buffers are kept between calls of the same size, so no
+ * per-pair allocation grows with D; {@link #match} is synchronized: use one matcher per concurrent caller.
  */
 public final class StereoMatcher implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class StereoMatcher implements AutoCloseable {
     private final StereoOptions options;
     private final CostAggregator aggregator;
     private final RowParallel parallel;
+    private final SpeckleFilter speckles;
     private CostVolume cost;
     private CostVolume aggregated;
 
@@ -63,6 +65,9 @@ public final class StereoMatcher implements AutoCloseable {
         this.options = options;
         this.aggregator = aggregator;
         this.parallel = new RowParallel(options.threads());
+        // speckle limits are given at the input size; the filter runs at the processing scale
+        this.speckles = new SpeckleFilter((int) Math.round(options.speckleSize() * options.scale() * options.scale()),
+                (float) (options.speckleRange() * options.scale()));
     }
 
     /**
@@ -134,9 +139,15 @@ public final class StereoMatcher implements AutoCloseable {
         long t4 = System.nanoTime();
         DisparitySelection.Selection sel = DisparitySelection.select(aggregated,
                 options.leftRightCheck() ? options.lrTolerance() : -1f, parallel);
-        long t5 = System.nanoTime();
         float[] disp = sel.disparity();
         byte[] conf = sel.confidence();
+        speckles.apply(disp, sw, sh);
+        for (int i = 0; i < disp.length; i++) {
+            if (disp[i] < 0) {
+                conf[i] = 0;
+            }
+        }
+        long t5 = System.nanoTime();
         if (sw != w || sh != h) {
             disp = upsampleDisparity(disp, sw, sh, w, h);
             conf = upsampleNearest(conf, sw, sh, w, h);

@@ -17,7 +17,7 @@ public final class SgbmDisparityEstimator implements DisparityEstimator {
 
     @Override
     public Identity identity() {
-        return new Identity(NAME, OpenCvGray.openCvVersion(), "opencv-cpu");
+        return new Identity(NAME, io.visionstreams.models.matching.ClassicalMatcher.openCvVersion(), "opencv-cpu");
     }
 
     @Override

@@ -42,7 +42,7 @@ class SemiGlobalMatchingTest {
                 truth[y * w + x] = t;
                 for (int d = 0; d < nd; d++) {
                     float c = Math.min(1f, Math.abs(d - t) / 3f) + 1.5f * r.nextFloat();
-                    cost.data()[(y * w + x) * nd + d] = x - d < 0 ? CostVolume.OUTSIDE : c;
+                    cost.set(x, y, d, x - d < 0 ? CostVolume.OUTSIDE : c);
                 }
             }
         }

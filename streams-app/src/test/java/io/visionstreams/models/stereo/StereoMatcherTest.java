@@ -17,7 +17,7 @@ class StereoMatcherTest {
 
     @BeforeAll
     static void open() throws Exception {
-        matcher = StereoMatcher.open(StereoMatcher.DEFAULT_MODEL, "cpu", 2, StereoOptions.defaults(24).withThreads(2));
+        matcher = StereoMatcher.open(StereoMatcher.DEFAULT_MODEL, "cpu", 2, StereoOptions.defaults(24).withThreads(2).withScale(1.0));
     }
 
     @AfterAll

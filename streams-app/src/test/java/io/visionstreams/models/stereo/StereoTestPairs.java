@@ -94,7 +94,7 @@ final class StereoTestPairs {
                         }
                         c = s / k / 64f;
                     }
-                    v.data()[(y * w + x) * nd + d] = c;
+                    v.set(x, y, d, c);
                 }
             }
         }
