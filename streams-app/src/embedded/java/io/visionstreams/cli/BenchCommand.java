@@ -55,7 +55,7 @@ import picocli.CommandLine.Parameters;
         description = "Benchmark a topology end to end (embedded Kafka) against bare ONNX Runtime on the same model and frames.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", defaultValue = "detection", description = "What to benchmark: detection.")
+    @Parameters(index = "0", defaultValue = "detection", description = "What to benchmark: detection or stylize.")
     String what;
 
     @Option(names = "--frames", defaultValue = "600", description = "Measured frames (default: ${DEFAULT-VALUE}).")
@@ -81,10 +81,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving;
 
+    @Mixin
+    StyleTaskOptions styleTask;
+
     @Override
     public Integer call() throws Exception {
+        if (what.equals("stylize")) {
+            return new StyleBench(this).run();
+        }
         if (!what.equals("detection")) {
-            System.err.println("unknown benchmark '" + what + "' (available: detection)");
+            System.err.println("unknown benchmark '" + what + "' (available: detection, stylize)");
             return 2;
         }
         List<byte[]> jpegs = render(warmup + frames);
@@ -117,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
     record Result(double fps, double p50, double p99, double meanBatch) {
     }
 
-    private List<byte[]> render(int n) {
+    List<byte[]> render(int n) {
         SyntheticCamera cam = new SyntheticCamera(SyntheticCamera.Options.defaults().withSize(width, height));
         List<byte[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -260,7 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Sends frames [from, to) from {@code partitions} simulated cameras, as fast as the producer takes them. */
-    private void sendAll(KafkaProducer<String, Frame> producer, List<byte[]> jpegs, int from, int to, String topic,
+    void sendAll(KafkaProducer<String, Frame> producer, List<byte[]> jpegs, int from, int to, String topic,
                          Map<Long, Long> sentAt) {
         for (int i = from; i < to; i++) {
             String source = "cam-" + (i % partitions);

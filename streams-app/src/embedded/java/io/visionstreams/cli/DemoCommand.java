@@ -75,9 +75,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     PairTaskOptions pairTask;
 
+    @Mixin
+    StyleTaskOptions styleTask;
+
     @Override
     public Integer call() throws Exception {
         int maxFrameBytes = KafkaClientConfig.DEFAULT_MAX_FRAME_BYTES;
+        if (task == RunCommand.Task.stylize) {
+            return styleTaskDemo(maxFrameBytes);
+        }
         if (task != RunCommand.Task.detection) {
             return pairTaskDemo(maxFrameBytes);
         }
@@ -139,6 +145,20 @@ public final class DemoCommand implements Callable<Integer> {
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             return PairTaskDemo.run(client, maxFrameBytes, stateDir, task, pairTask, serving, width, height, fps, durationSeconds,
                     partitions, streamThreads);
+        } finally {
+            TempDirs.deleteQuietly(stateDir);
+        }
+    }
+
+    private int styleTaskDemo(int maxFrameBytes) throws Exception {
+        Path stateDir = Files.createTempDirectory("vision-streams-demo-");
+        System.out.println("starting embedded Kafka ...");
+        // a stylised PNG can outgrow its JPEG frame: records get room for two frames
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(2 * maxFrameBytes), false)) {
+            Properties client = new Properties();
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            return StyleTaskDemo.run(client, maxFrameBytes, stateDir, styleTask, serving, width, height, fps,
+                    durationSeconds, partitions, streamThreads);
         } finally {
             TempDirs.deleteQuietly(stateDir);
         }

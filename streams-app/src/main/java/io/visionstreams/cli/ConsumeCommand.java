@@ -60,6 +60,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Write each DisparityMap's 16-bit disparity PNG (KITTI: value = disparity x 256, 0 = invalid) into DIR as RIG-SEQ.png.")
     Path disparityDir;
 
+    @Option(names = "--save-stylized", paramLabel = "DIR",
+            description = "Write each StylizedFrame's image as it is on the wire (JPEG or PNG) into DIR as SOURCE-SEQ.jpg/.png.")
+    Path stylizedDir;
+
     @Option(names = "--frames-topic", defaultValue = Topics.FRAMES, description = "Frames topic joined for --save-annotated.")
     String framesTopic;
 
@@ -98,6 +102,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         RecordFormatter fmt = new RecordFormatter();
         long printed = 0;
         long savedDisparity = 0;
+        long savedStylized = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             if (group != null) {
@@ -145,6 +150,9 @@ public final class ConsumeCommand implements Callable<Integer> {
                     if (disparityDir != null) {
                         savedDisparity += saveDisparity(fmt.decode(r.value()), err);
                     }
+                    if (stylizedDir != null) {
+                        savedStylized += saveStylized(fmt.decode(r.value()), err);
+                    }
                     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                     out.println(json ? fmt.formatJson(r.topic(), r.partition(), r.offset(), key, r.value())
                             : fmt.formatLine(r.topic(), r.partition(), r.offset(), key, r.value()));
@@ -158,8 +166,30 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (disparityDir != null) {
             err.println("wrote " + savedDisparity + " disparity PNG(s) to " + disparityDir);
         }
+        if (stylizedDir != null) {
+            err.println("wrote " + savedStylized + " stylized image(s) to " + stylizedDir);
+        }
         err.println(printed + " record(s)");
         return 0;
+    }
+
+    /** Writes the image of a StylizedFrame as it is on the wire; 1 if written. */
+    private int saveStylized(RecordFormatter.Decoded d, PrintStream err) {
+        if (!(d.record() instanceof io.visionstreams.schema.StylizedFrame f)) {
+            return 0;
+        }
+        String ext = f.getEncoding() == io.visionstreams.schema.FrameEncoding.PNG ? ".png" : ".jpg";
+        String name = f.getSource().getSourceId().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + f.getSource().getSequence() + ext;
+        byte[] data = new byte[f.getData().remaining()];
+        f.getData().duplicate().get(data);
+        try {
+            java.nio.file.Files.createDirectories(stylizedDir);
+            java.nio.file.Files.write(stylizedDir.resolve(name), data);
+            return 1;
+        } catch (java.io.IOException e) {
+            err.println("cannot write " + stylizedDir.resolve(name) + ": " + e.getMessage());
+            return 0;
+        }
     }
 
     /** Writes the disparity PNG of a DisparityMap as it is on the wire; 1 if written. */

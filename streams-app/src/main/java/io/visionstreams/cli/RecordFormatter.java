@@ -32,6 +32,7 @@ import io.visionstreams.schema.PointMatch;
 import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.StageLatency;
+import io.visionstreams.schema.StylizedFrame;
 import io.visionstreams.schema.VisionSchemas;
 
 /**
@@ -173,6 +174,20 @@ public final class RecordFormatter {
                     pm.getModel().getVersion(), pm.getMatches().size(), inliers, meanScore,
                     pm.getGeometry() == null ? "" : ", " + pm.getGeometry().getKind().name().toLowerCase(Locale.ROOT),
                     ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getInferMicros()), ms(l.getPostMicros()));
+        }
+        if (r instanceof StylizedFrame sf) {
+            StageLatency l = sf.getLatency();
+            String style = sf.getStyleWeights().entrySet().stream()
+                    .sorted(Map.Entry.<String, Float>comparingByValue().reversed())
+                    .map(e -> sf.getStyleWeights().size() == 1 ? e.getKey().toString()
+                            : String.format(Locale.ROOT, "%s=%.2f", e.getKey(), e.getValue()))
+                    .collect(Collectors.joining(","));
+            return String.format(Locale.ROOT,
+                    "StylizedFrame %s #%d model %s:%s style %s %s %dx%d %d B | decode %s pre %s queue %s infer %s post %s batch %d",
+                    sf.getSource().getSourceId(), sf.getSource().getSequence(), sf.getModel().getName(),
+                    sf.getModel().getVersion(), style, sf.getEncoding(), sf.getWidth(), sf.getHeight(),
+                    sf.getData().remaining(), ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getQueueMicros()),
+                    ms(l.getInferMicros()), ms(l.getPostMicros()), l.getBatchSize());
         }
         if (r instanceof StereoPair p) {
             return String.format(Locale.ROOT, "StereoPair %s #%d %dx%d + %dx%d, %s", p.getRigId(), p.getSequence(),

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.StylizerDeployment;
+import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.StreamsRunner;
@@ -20,6 +22,7 @@ import io.visionstreams.ops.TopologyService;
 import io.visionstreams.topology.DetectionTopology;
 import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.StereoTopology;
+import io.visionstreams.topology.StyleTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
     String bootstrap;
 
     /** What this instance runs; each task is its own Kafka Streams application (own id, scaled on its own). */
-    enum Task { detection, stereo, match }
+    enum Task { detection, stereo, match, stylize }
 
     @Option(names = "--task", defaultValue = "detection",
             description = "Topology to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). Run one process per task.")
@@ -77,6 +80,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     PairTaskOptions pairTask;
 
+    @Mixin
+    StyleTaskOptions styleTask;
+
     /** Released by SIGTERM/Ctrl-C (or by a test) to stop serving. */
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -90,6 +96,7 @@ public final class RunCommand implements Callable<Integer> {
             case detection -> startDetection(client, appId, dir);
             case stereo -> startStereo(client, appId, dir);
             case match -> startMatch(client, appId, dir);
+            case stylize -> startStylize(client, appId, dir);
         };
         // SIGTERM/Ctrl-C: the hook asks the main thread to stop and waits until the service has closed
         // (leaving the group), because the JVM halts as soon as the hooks return
@@ -157,6 +164,22 @@ public final class RunCommand implements Callable<Integer> {
         createTopics(client, topics.specs(partitions));
         TopologyService service = TopologyService.match(client, settings(appId, dir), topics, pairTask.matcher(serving.runtime, serving.intraOpThreads));
         return new Started(service, service.runner(), topics.pairs() + " -> " + topics.matches());
+    }
+
+    private Started startStylize(Properties client, String appId, Path dir) throws Exception {
+        StyleTopology.Topics topics = styleTask.topics(framesTopic, deadLetterTopic);
+        createTopics(client, topics.specs(partitions));
+        StylizerDeployment deployment = StylizerDeployment.open(styleTask.settings(serving));
+        StyleSelection defaultStyle;
+        try {
+            defaultStyle = styleTask.defaultStyle(deployment.stylizer());
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
+        TopologyService service = TopologyService.stylize(client, settings(appId, dir), topics, deployment, defaultStyle);
+        return new Started(service, service.runner(), topics.frames() + " -> " + topics.stylized() + " (default style "
+                + defaultStyle + ")");
     }
 
     private TopologyService.Settings settings(String appId, Path dir) {

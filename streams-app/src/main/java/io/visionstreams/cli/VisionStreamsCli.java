@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code vision-streams} launcher. */
 @Command(name = "vision-streams", mixinStandardHelpOptions = true, version = "vision-streams 0.1.0",
         description = "Kafka-native streaming vision processor.",
-        subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, RunCommand.class,
+        subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, StylizeCommand.class, RunCommand.class,
             StereoCommand.class, StereoBenchCommand.class, StereoKernelsCommand.class, MatchCommand.class,
             MatchBenchCommand.class, EvaluateDetectionCommand.Group.class, CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {

@@ -167,6 +167,15 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void runBatch(List<Pending> batch) {
+        if (batch.size() > 1) {
+            List<List<Pending>> groups = byShape(batch);
+            if (groups.size() > 1) {
+                // samples of different shapes (e.g. frames of different sizes) cannot be stacked:
+                // each shape runs as its own batch instead of all of them one by one
+                groups.forEach(this::runBatch);
+                return;
+            }
+        }
         long start = System.nanoTime();
         int n = batch.size();
         Map<String, Tensor> inputs;
@@ -217,6 +226,19 @@ public final class DynamicBatcher implements AutoCloseable {
             union.addAll(p.outputs);
         }
         return union;
+    }
+
+    /** The batch split into groups whose inputs have equal names and shapes, in order of first appearance. */
+    static List<List<Pending>> byShape(List<Pending> batch) {
+        Map<String, List<Pending>> groups = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            StringBuilder key = new StringBuilder();
+            for (Map.Entry<String, Tensor> e : p.sample.entrySet()) {
+                key.append(e.getKey()).append(Arrays.toString(e.getValue().shape())).append(';');
+            }
+            groups.computeIfAbsent(key.toString(), k -> new ArrayList<>()).add(p);
+        }
+        return new ArrayList<>(groups.values());
     }
 
     /** Concatenates per-sample tensors along a new leading batch dimension. */

@@ -21,6 +21,9 @@ public final class ModelZoo {
     /** The detector served when none is configured. */
     public static final String DEFAULT_DETECTOR = "detector-student/1";
 
+    /** The stylisation model served when none is configured (multi-style CIN network, see its MODEL_CARD.md). */
+    public static final String DEFAULT_STYLIZER = "style-cin/2";
+
     private static final String ROOT = "/io/visionstreams/zoo/";
 
     private ModelZoo() {

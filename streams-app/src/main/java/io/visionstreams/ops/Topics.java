@@ -12,6 +12,7 @@ public final class Topics {
     public static final String DISPARITY = "disparity";
     public static final String IMAGE_PAIRS = "image-pairs";
     public static final String PATCH_MATCHES = "patch-matches";
+    public static final String STYLIZED_FRAMES = "stylized-frames";
 
     private Topics() {
     }

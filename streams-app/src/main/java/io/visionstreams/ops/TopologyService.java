@@ -7,11 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.Topology;
 
 import io.visionstreams.imaging.ImageLimits;
+import io.visionstreams.lifecycle.StylizerDeployment;
+import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.topology.DisparityEstimator;
 import io.visionstreams.topology.FrameIntake;
 import io.visionstreams.topology.PairMatcher;
 import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.StereoTopology;
+import io.visionstreams.topology.StyleTopology;
 
 /**
  * The stereo or the matching topology running against a cluster, with the estimator or matcher it
@@ -52,6 +55,22 @@ public final class TopologyService implements AutoCloseable {
             return start(clientProps, s, PatchMatchTopology.build(topics, intake(s), matcher), matcher);
         } catch (RuntimeException e) {
             matcher.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the stylisation topology; the service owns (and closes) the deployment from here on.
+     * Records carry one frame, but a stylised PNG may outgrow the JPEG it came from, so clients get the
+     * same two-frame room as the pair topologies.
+     */
+    public static TopologyService stylize(Properties clientProps, Settings s, StyleTopology.Topics topics,
+                                          StylizerDeployment deployment, StyleSelection defaultStyle) {
+        try {
+            return start(clientProps, s, StyleTopology.build(topics, intake(s), deployment.stylizer(), defaultStyle),
+                    deployment);
+        } catch (RuntimeException e) {
+            deployment.close();
             throw e;
         }
     }

@@ -25,6 +25,11 @@ public final class RejectReasons {
     /** The two images of a stereo pair decode to different sizes. */
     public static final String PAIR_SIZE_MISMATCH = "PAIR_SIZE_MISMATCH";
 
+    /** A frame asks for a style the stylisation model does not have. */
+    public static final String UNKNOWN_STYLE = "UNKNOWN_STYLE";
+    /** A frame's style weights are malformed, negative, all zero, of the wrong count, or given with a style name. */
+    public static final String BAD_STYLE_WEIGHTS = "BAD_STYLE_WEIGHTS";
+
     private RejectReasons() {
     }
 }

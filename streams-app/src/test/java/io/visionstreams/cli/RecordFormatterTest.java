@@ -28,6 +28,7 @@ import io.visionstreams.schema.PointMatch;
 import io.visionstreams.schema.ModelRef;
 import io.visionstreams.schema.SourceRef;
 import io.visionstreams.schema.StageLatency;
+import io.visionstreams.schema.StylizedFrame;
 import io.visionstreams.schema.VisionSerdes;
 
 class RecordFormatterTest {
@@ -106,6 +107,22 @@ class RecordFormatterTest {
                 .build();
         String ml = fmt.formatLine("patch-matches", 0, 2, "rig-1", VisionSerdes.patchMatches().encode(pm));
         assertTrue(ml.contains("PatchMatches rig-1 #5 model opencv-sgbm:4.14.0 2 match(es), 1 inlier(s), mean score 0.60, homography"), ml);
+    }
+
+    @Test
+    void stylizedLineNamesModelStyleAndSize() {
+        SourceRef src = SourceRef.newBuilder().setSourceId("cam-2").setSequence(9).setCaptureTimestamp(Instant.EPOCH).build();
+        ModelRef model = ModelRef.newBuilder().setName("style-cin").setVersion("1").build();
+        StageLatency lat = StageLatency.newBuilder().setInferMicros(812_000).setBatchSize(2).build();
+        StylizedFrame blend = StylizedFrame.newBuilder().setSource(src).setModel(model).setLatency(lat)
+                .setStyleWeights(Map.of("fruits", 0.25f, "baboon", 0.75f)).setEncoding(FrameEncoding.JPEG)
+                .setWidth(75).setHeight(66).setData(ByteBuffer.wrap(new byte[42])).build();
+        String line = fmt.formatLine("stylized-frames", 1, 3, "cam-2", VisionSerdes.stylizedFrame().encode(blend));
+        assertTrue(line.startsWith("stylized-frames/1@3 StylizedFrame cam-2 #9 model style-cin:1 style baboon=0.75,fruits=0.25 "
+                + "JPEG 75x66 42 B | "), line);
+        assertTrue(line.contains("infer 812.0ms") && line.endsWith("batch 2"), line);
+        blend.setStyleWeights(Map.of("fruits", 1f));
+        assertTrue(fmt.formatLine("s", 0, 0, null, VisionSerdes.stylizedFrame().encode(blend)).contains(" style fruits JPEG "));
     }
 
     @Test

@@ -163,6 +163,65 @@ class DynamicBatcherTest {
         assertEquals(session.batchSizes.size(), b.batchCount());
     }
 
+    /** Doubles x of any shape and records the batched shapes it ran; run() can be held at a gate. */
+    static final class AnyShapeSession implements InferenceSession {
+        final List<String> shapes = new CopyOnWriteArrayList<>();
+        final CountDownLatch gate = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        @Override public String modelName() { return "any"; }
+        @Override public String modelVersion() { return "1"; }
+        @Override public String runtimeName() { return "fake"; }
+        @Override public Map<String, TensorSpec> inputs() {
+            return Map.of("x", new TensorSpec("x", Tensor.Type.FLOAT32, new long[] {-1, -1}));
+        }
+        @Override public Map<String, TensorSpec> outputs() {
+            return Map.of("y", new TensorSpec("y", Tensor.Type.FLOAT32, new long[] {-1, -1}));
+        }
+
+        @Override
+        public Map<String, Tensor> run(Map<String, Tensor> in) {
+            entered.countDown();
+            try {
+                gate.await(WAIT_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Tensor x = in.get("x");
+            shapes.add(Arrays.toString(x.shape()));
+            float[] y = x.floats().clone();
+            for (int i = 0; i < y.length; i++) {
+                y[i] *= 2;
+            }
+            return Map.of("y", Tensor.ofFloats(x.shape(), y));
+        }
+
+        @Override public void close() { }
+    }
+
+    @Test
+    void samplesOfDifferentShapesRunAsOneBatchPerShape() throws Exception {
+        AnyShapeSession any = new AnyShapeSession();
+        DynamicBatcher b = new DynamicBatcher(any, 4, Duration.ofSeconds(5), 1, 64);
+        toClose.add(b);
+        // hold the first batch so the next four queue up together
+        CompletableFuture<BatchedResult> first = b.submit(Map.of("x", Tensor.ofFloats(new long[] {1}, new float[] {9})));
+        assertTrue(any.entered.await(WAIT_S, TimeUnit.SECONDS));
+        CompletableFuture<BatchedResult> a1 = b.submit(Map.of("x", Tensor.ofFloats(new long[] {2}, new float[] {1, 2})));
+        CompletableFuture<BatchedResult> c1 = b.submit(Map.of("x", Tensor.ofFloats(new long[] {3}, new float[] {1, 2, 3})));
+        CompletableFuture<BatchedResult> a2 = b.submit(Map.of("x", Tensor.ofFloats(new long[] {2}, new float[] {3, 4})));
+        CompletableFuture<BatchedResult> c2 = b.submit(Map.of("x", Tensor.ofFloats(new long[] {3}, new float[] {4, 5, 6})));
+        any.gate.countDown();
+        assertArrayEquals(new float[] {18}, y(first.get(WAIT_S, TimeUnit.SECONDS)));
+        BatchedResult ra2 = a2.get(WAIT_S, TimeUnit.SECONDS);
+        assertArrayEquals(new float[] {2, 4}, y(a1.get(WAIT_S, TimeUnit.SECONDS)));
+        assertArrayEquals(new float[] {6, 8}, y(ra2));
+        assertArrayEquals(new float[] {2, 4, 6}, y(c1.get(WAIT_S, TimeUnit.SECONDS)));
+        assertArrayEquals(new float[] {8, 10, 12}, y(c2.get(WAIT_S, TimeUnit.SECONDS)));
+        assertEquals(2, ra2.batchSize(), "equal shapes still share a batch");
+        assertEquals(List.of("[1, 1]", "[2, 2]", "[2, 3]"), any.shapes);
+    }
+
     @Test
     void maxBatchSizeIsNeverExceeded() throws Exception {
         DynamicBatcher b = batcher(3, Duration.ofMillis(200));

@@ -1,0 +1,156 @@
+package io.visionstreams.lifecycle;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.visionstreams.inference.DynamicBatcher;
+import io.visionstreams.inference.InferenceException;
+import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.InferenceRuntimes;
+import io.visionstreams.inference.InferenceSession;
+import io.visionstreams.inference.TensorSpec;
+import io.visionstreams.models.LoadedModel;
+import io.visionstreams.models.ModelZoo;
+import io.visionstreams.models.stylization.StyleSpec;
+import io.visionstreams.models.stylization.StylizationOptions;
+import io.visionstreams.models.stylization.StylizationTranslator;
+import io.visionstreams.models.stylization.Stylizer;
+
+/**
+ * One stylisation model being served in this process: model → runtime session (created once, shared)
+ * → dynamic batcher → {@link Stylizer}. Closing releases them in reverse order.
+ */
+public final class StylizerDeployment implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StylizerDeployment.class);
+
+    /** How to serve: which model, which runtime, batching, and the output settings. */
+    public record Settings(String model, String runtime, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
+                           int batchWorkers, Duration inferenceTimeout, StylizationOptions stylization) {
+        public static Settings defaults() {
+            return new Settings(ModelZoo.DEFAULT_STYLIZER, "auto", 0, 4, Duration.ofMillis(5), 1,
+                    Duration.ofSeconds(60), StylizationOptions.defaults());
+        }
+
+        public Settings withModel(String m) {
+            return new Settings(m, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+                    stylization);
+        }
+
+        public Settings withRuntime(String r, int threads) {
+            return new Settings(model, r, threads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+                    stylization);
+        }
+
+        public Settings withBatching(int maxBatch, Duration delay) {
+            return new Settings(model, runtime, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout,
+                    stylization);
+        }
+
+        public Settings withStylization(StylizationOptions o) {
+            return new Settings(model, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+                    inferenceTimeout, o);
+        }
+    }
+
+    private final LoadedModel model;
+    private final InferenceRuntime runtime;
+    private final InferenceSession session;
+    private final DynamicBatcher batcher;
+    private final Stylizer stylizer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StylizerDeployment(LoadedModel model, InferenceRuntime runtime, InferenceSession session,
+                               DynamicBatcher batcher, Stylizer stylizer) {
+        this.model = model;
+        this.runtime = runtime;
+        this.session = session;
+        this.batcher = batcher;
+        this.stylizer = stylizer;
+    }
+
+    public static StylizerDeployment open(Settings s) throws IOException, InferenceException {
+        LoadedModel model = ModelZoo.resolve(s.model());
+        StyleSpec spec;
+        try {
+            spec = StyleSpec.from(model.descriptor());
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
+        }
+        InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
+        InferenceSession session = null;
+        try {
+            session = runtime.open(model.source());
+            checkContract(spec, session);
+            DynamicBatcher batcher = new DynamicBatcher(session, s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers(),
+                    Math.max(64, 4 * s.maxBatchSize()));
+            Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
+                    s.inferenceTimeout());
+            LOG.info("serving stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
+                    model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
+                    model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
+            return new StylizerDeployment(model, runtime, session, batcher, stylizer);
+        } catch (InferenceException | RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** The descriptor and the ONNX graph must agree: input and output names, 3 colour channels, style count. */
+    static void checkContract(StyleSpec spec, InferenceSession session) throws InferenceException {
+        Map<String, TensorSpec> in = session.inputs();
+        Map<String, TensorSpec> out = session.outputs();
+        String who = "model " + session.modelName() + ":" + session.modelVersion();
+        TensorSpec images = in.get(spec.inputName());
+        TensorSpec weights = in.get(spec.weightsInput());
+        if (images == null || weights == null) {
+            throw new InferenceException(who + ": descriptor inputs '" + spec.inputName() + "' and '" + spec.weightsInput()
+                    + "' must both be in the graph (inputs: " + in.keySet() + ")");
+        }
+        long[] i = images.shape();
+        if (i.length != 4 || (i[1] != 3 && i[1] != -1)) {
+            throw new InferenceException(who + ": graph input " + images + " is not [N,3,H,W]");
+        }
+        long[] w = weights.shape();
+        int styles = spec.styles().size();
+        if (w.length != 2 || (w[1] != -1 && w[1] != styles)) {
+            throw new InferenceException(who + ": graph input " + weights + " does not take " + styles
+                    + " style weights as the descriptor's styles " + spec.styles() + " say");
+        }
+        if (!out.containsKey(spec.outputName())) {
+            throw new InferenceException(who + ": descriptor output '" + spec.outputName() + "' is not in the graph"
+                    + " (outputs: " + out.keySet() + ")");
+        }
+    }
+
+    public Stylizer stylizer() {
+        return stylizer;
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public InferenceSession session() {
+        return session;
+    }
+
+    /** Idempotent: a second close does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        batcher.close();
+        session.close();
+        runtime.close();
+    }
+}
