@@ -39,7 +39,6 @@ import io.visionstreams.topology.PatchMatchTopology;
 import io.visionstreams.topology.RejectReasons;
 import io.visionstreams.topology.StereoHalves;
 import io.visionstreams.topology.StereoTopology;
-import io.visionstreams.topology.classical.SgbmDisparityEstimator;
 
 /** Stereo and matching through a real (in-JVM KRaft) broker, exactly once, both stereo ingest paths. */
 class StereoPipelineIntegrationTest {
@@ -86,8 +85,13 @@ class StereoPipelineIntegrationTest {
         var dls = VisionSerdes.deadLetter();
         StereoTopology.Options options = StereoTopology.Options.defaults().withMaxDisparity(16)
                 .withPairWindow(Duration.ofSeconds(5));
+        // the CNN matcher the service serves by default (features + SGM), not the classical stand-in
+        io.visionstreams.models.LoadedModel model = io.visionstreams.models.ModelZoo.resolve(
+                io.visionstreams.models.stereo.StereoMatcher.DEFAULT_MODEL);
+        io.visionstreams.inference.OnnxRuntimeBackend rt = new io.visionstreams.inference.OnnxRuntimeBackend(1, 1);
         try (TopologyService service = TopologyService.stereo(client, settings("it-stereo"), topics, options,
-                new SgbmDisparityEstimator());
+                new io.visionstreams.topology.cnn.CnnDisparityEstimator(rt.open(model.source()), model.descriptor(),
+                        io.visionstreams.models.stereo.StereoOptions::defaults, rt));
              TopicTail tail = new TopicTail(client, MAX_FRAME_BYTES, List.of(topics.disparity(), topics.deadLetter()), r -> {
                  if (r.topic().equals(topics.disparity())) {
                      DisparityMap m = maps.decode(r.value());
@@ -150,8 +154,11 @@ class StereoPipelineIntegrationTest {
         int n = 3;
         Map<Long, Integer> matches = Collections.synchronizedMap(new HashMap<>());
         var serde = VisionSerdes.patchMatches();
-        try (TopologyService service = TopologyService.match(client, settings("it-match"), topics, io.visionstreams.topology.PairMatchers.classical(io.visionstreams.models.matching.ClassicalMatcher.Kind.ORB,
-                io.visionstreams.models.matching.MatchOptions.defaults().withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0)));
+        try (TopologyService service = TopologyService.match(client, settings("it-match"), topics, io.visionstreams.topology.PairMatchers.cnn(
+                io.visionstreams.models.matching.PatchMatcher.open(io.visionstreams.models.matching.PatchMatcher.DEFAULT_DESCRIPTOR_MODEL,
+                        null, "cpu", 1),
+                io.visionstreams.models.matching.MatchOptions.defaults().withMaxKeypoints(300)
+                        .withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0)));
              TopicTail tail = new TopicTail(client, MAX_FRAME_BYTES, List.of(topics.matches(), topics.deadLetter()), r -> {
                  if (r.topic().equals(topics.matches())) {
                      PatchMatches m = serde.decode(r.value());
