@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
-import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
 import io.visionstreams.models.LoadedModel;
@@ -60,19 +59,11 @@ public final class DetectorDeployment implements AutoCloseable {
         }
     }
 
-    private final LoadedModel model;
-    private final InferenceRuntime runtime;
-    private final InferenceSession session;
-    private final DynamicBatcher batcher;
+    private final ServedModel served;
     private final Detector detector;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private DetectorDeployment(LoadedModel model, InferenceRuntime runtime, InferenceSession session,
-                               DynamicBatcher batcher, Detector detector) {
-        this.model = model;
-        this.runtime = runtime;
-        this.session = session;
-        this.batcher = batcher;
+    private DetectorDeployment(ServedModel served, Detector detector) {
+        this.served = served;
         this.detector = detector;
     }
 
@@ -88,23 +79,19 @@ public final class DetectorDeployment implements AutoCloseable {
             throw new InferenceException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
                     + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
         }
-        InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
-        InferenceSession session = null;
+        ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
+                session -> checkContract(spec, session),
+                s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
         try {
-            session = runtime.open(model.source());
-            checkContract(spec, session);
-            DynamicBatcher batcher = new DynamicBatcher(session, s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers(),
-                    Math.max(64, 4 * s.maxBatchSize()));
+            DynamicBatcher batcher = served.batcher();
+            InferenceRuntime runtime = served.runtime();
             Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
             LOG.info("serving detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
                     model.descriptor().version(), model.location(), runtime.name(), s.maxBatchSize(),
                     s.maxQueueDelay().toMillis());
-            return new DetectorDeployment(model, runtime, session, batcher, detector);
-        } catch (InferenceException | RuntimeException e) {
-            if (session != null) {
-                session.close();
-            }
-            runtime.close();
+            return new DetectorDeployment(served, detector);
+        } catch (RuntimeException e) {
+            served.close();
             throw e;
         }
     }
@@ -185,21 +172,16 @@ public final class DetectorDeployment implements AutoCloseable {
     }
 
     public LoadedModel model() {
-        return model;
+        return served.model();
     }
 
     public InferenceSession session() {
-        return session;
+        return served.session();
     }
 
     /** Idempotent: a second close does nothing. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        batcher.close();
-        session.close();
-        runtime.close();
+        served.close();
     }
 }

@@ -3,7 +3,6 @@ package io.visionstreams.lifecycle;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
-import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
 import io.visionstreams.models.LoadedModel;
@@ -58,19 +56,11 @@ public final class StylizerDeployment implements AutoCloseable {
         }
     }
 
-    private final LoadedModel model;
-    private final InferenceRuntime runtime;
-    private final InferenceSession session;
-    private final DynamicBatcher batcher;
+    private final ServedModel served;
     private final Stylizer stylizer;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StylizerDeployment(LoadedModel model, InferenceRuntime runtime, InferenceSession session,
-                               DynamicBatcher batcher, Stylizer stylizer) {
-        this.model = model;
-        this.runtime = runtime;
-        this.session = session;
-        this.batcher = batcher;
+    private StylizerDeployment(ServedModel served, Stylizer stylizer) {
+        this.served = served;
         this.stylizer = stylizer;
     }
 
@@ -82,24 +72,20 @@ public final class StylizerDeployment implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
         }
-        InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads());
-        InferenceSession session = null;
+        ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
+                session -> checkContract(spec, session),
+                s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
         try {
-            session = runtime.open(model.source());
-            checkContract(spec, session);
-            DynamicBatcher batcher = new DynamicBatcher(session, s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers(),
-                    Math.max(64, 4 * s.maxBatchSize()));
+            DynamicBatcher batcher = served.batcher();
+            InferenceRuntime runtime = served.runtime();
             Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
                     s.inferenceTimeout());
             LOG.info("serving stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
                     model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
                     model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
-            return new StylizerDeployment(model, runtime, session, batcher, stylizer);
-        } catch (InferenceException | RuntimeException e) {
-            if (session != null) {
-                session.close();
-            }
-            runtime.close();
+            return new StylizerDeployment(served, stylizer);
+        } catch (RuntimeException e) {
+            served.close();
             throw e;
         }
     }
@@ -136,21 +122,16 @@ public final class StylizerDeployment implements AutoCloseable {
     }
 
     public LoadedModel model() {
-        return model;
+        return served.model();
     }
 
     public InferenceSession session() {
-        return session;
+        return served.session();
     }
 
     /** Idempotent: a second close does nothing. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        batcher.close();
-        session.close();
-        runtime.close();
+        served.close();
     }
 }

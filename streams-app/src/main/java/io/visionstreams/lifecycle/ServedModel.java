@@ -1,0 +1,85 @@
+package io.visionstreams.lifecycle;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.visionstreams.inference.DynamicBatcher;
+import io.visionstreams.inference.InferenceException;
+import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.InferenceRuntimes;
+import io.visionstreams.inference.InferenceSession;
+import io.visionstreams.models.LoadedModel;
+
+/**
+ * One model version loaded for serving: runtime → session (created once, shared by every stream thread) →
+ * dynamic batcher. The task-specific deployments (detector, stylizer) build on it, so opening, the
+ * contract check, clean-up after a failed open and closing in reverse order exist once.
+ */
+public final class ServedModel implements AutoCloseable {
+
+    /** A check of the descriptor against the loaded graph; throws with the reason when they disagree. */
+    @FunctionalInterface
+    public interface ContractCheck {
+        void check(InferenceSession session) throws InferenceException;
+    }
+
+    private final LoadedModel model;
+    private final InferenceRuntime runtime;
+    private final InferenceSession session;
+    private final DynamicBatcher batcher;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ServedModel(LoadedModel model, InferenceRuntime runtime, InferenceSession session, DynamicBatcher batcher) {
+        this.model = model;
+        this.runtime = runtime;
+        this.session = session;
+        this.batcher = batcher;
+    }
+
+    /** Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt); releases everything if any step fails. */
+    public static ServedModel open(LoadedModel model, String runtimeMode, int intraOpThreads, ContractCheck check,
+                                   int maxBatchSize, Duration maxQueueDelay, int batchWorkers) throws InferenceException {
+        InferenceRuntime runtime = InferenceRuntimes.select(runtimeMode, intraOpThreads);
+        InferenceSession session = null;
+        try {
+            session = runtime.open(model.source());
+            check.check(session);
+            DynamicBatcher batcher = new DynamicBatcher(session, maxBatchSize, maxQueueDelay, batchWorkers,
+                    Math.max(64, 4 * maxBatchSize));
+            return new ServedModel(model, runtime, session, batcher);
+        } catch (InferenceException | RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            runtime.close();
+            throw e;
+        }
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public InferenceRuntime runtime() {
+        return runtime;
+    }
+
+    public InferenceSession session() {
+        return session;
+    }
+
+    public DynamicBatcher batcher() {
+        return batcher;
+    }
+
+    /** Idempotent: a second close does nothing. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        batcher.close();
+        session.close();
+        runtime.close();
+    }
+}
