@@ -40,6 +40,10 @@ import io.visionstreams.models.train.TrainingLoop;
  * outputs equal the whole-image outputs exactly (no padding reaches them), so this trains the same
  * function that inference evaluates, at a fraction of the cost.
  *
+ * <p>{@link Options#withDense dense} sampling (stereo-cost/2) instead runs whole full-width row bands and
+ * scores every pixel of them against the whole disparity range: two orders of magnitude more training pixels
+ * for the same feature work, with a loss over the same candidates that the WTA decision compares (see {@link Dense}).
+ *
  * <p>Held-out metrics are winner-take-all on the raw cost volume of whole validation pairs, rendered
  * from validation images only.
  */
