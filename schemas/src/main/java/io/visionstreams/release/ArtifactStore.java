@@ -44,7 +44,7 @@ public interface ArtifactStore extends AutoCloseable {
             return new DirectoryArtifactStore(scheme == null ? Path.of(base.getPath()) : Path.of(base));
         }
         if (scheme.equals("s3")) {
-            return S3Stores.create(base, options);
+            return new S3ArtifactStore(base, options);
         }
         throw new IllegalArgumentException("unsupported artifact store '" + base + "': use file:/dir or s3://bucket/prefix");
     }
