@@ -13,6 +13,8 @@ public final class Topics {
     public static final String IMAGE_PAIRS = "image-pairs";
     public static final String PATCH_MATCHES = "patch-matches";
     public static final String STYLIZED_FRAMES = "stylized-frames";
+    /** Compacted, key = model name, value = signed ModelRelease. */
+    public static final String MODEL_RELEASES = "model-releases";
 
     private Topics() {
     }
