@@ -140,8 +140,21 @@ public final class TrainerCli {
         String version;
         @Option(names = "--out", required = true, description = "zoo entry folder to write")
         Path out;
-        @Option(names = "--checkpoints", description = "checkpoint/resume folder (default target/checkpoints/<name>-<version>)")
+        @Option(names = "--checkpoints", description = "folder for best.pt and, by default, the resumable "
+                + "checkpoint last.ckpt (default target/checkpoints/<name>-<version>)")
         Path checkpoints;
+        @Option(names = "--checkpoint", description = "resumable training checkpoint (model, optimiser, average, step, "
+                + "early-stopping state); default <checkpoints>/last.ckpt")
+        Path checkpoint;
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "write the checkpoint every N steps "
+                + "(0 = after every evaluation); always written at the end")
+        long checkpointEvery;
+        @Option(names = "--resume", description = "continue from this checkpoint (same options as the run that wrote it)")
+        Path resume;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such "
+                + "as ela_original/ela_modified on one side) | sequence (the v1 models' split: numbered frames and "
+                + "left/right views only)")
+        String splitKey;
 
         @Override
         public Integer call() throws Exception {
@@ -149,13 +162,14 @@ public final class TrainerCli {
                     : Path.of("target", "checkpoints", (name != null ? name : "patch-" + arch) + "-" + version);
             PatchTrainer.Options o = new PatchTrainer.Options(arch, widthDiv, images, valImages, valFraction,
                     splitSeed, steps, batch, lr, optimizer, momentum, weightDecay, schedule, averageFrom, seed, valPairs,
-                    evalEvery, patience, threads, ckpt, true, loss, marginPos, marginNeg);
+                    evalEvery, patience, threads, ckpt, true, loss, marginPos, marginNeg,
+                    ImageFolder.SplitKey.parse(splitKey), checkpoint, checkpointEvery, resume);
             long t0 = System.nanoTime();
             PatchTrainer.Outcome r = PatchTrainer.train(o);
             double secs = (System.nanoTime() - t0) / 1e9;
             String n = name != null ? name : "patch-" + arch;
             Files.createDirectories(out);
-            // the exported weights are also <checkpoints>/best.pt (resume state: last*.pt, state.properties)
+            // the exported weights are also <checkpoints>/best.pt (resume state: --checkpoint, default last.ckpt)
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, r.net(), symmetric, true,
                     card(n + " " + version, o, r, secs, symmetric));
             System.err.printf(Locale.ROOT, "%nFPR95 held-out: trained %.2f%%, untrained %.2f%%, NCC %.2f%%; "
@@ -197,8 +211,11 @@ public final class TrainerCli {
                 + "training pair came from (%s). FPR95 = false-positive rate at 95%% true-positive rate, "
                 + "reference implementation of §7 (ties together, linear interpolation), lower is better.%n%n",
                 r.valPairs(), r.valFiles().size(), r.splitByHash() ? String.format(Locale.ROOT, "file-level "
-                        + "`ImageFolder.split(%s, seed %d)` of the image folder, numbered frames and left/right views "
-                        + "of one scene kept on one side", o.valFraction(), o.splitSeed()) : "--val-images"));
+                        + "`ImageFolder.split(%s, seed %d, %s)` of the image folder, %s kept on one side",
+                        o.valFraction(), o.splitSeed(), o.splitKey(), o.splitKey() == ImageFolder.SplitKey.VARIANT
+                                ? "numbered frames, left/right views and name variants (ela_original/ela_modified) "
+                                + "of one picture" : "numbered frames and left/right views of one scene")
+                        : "--val-images"));
         sb.append("| Model | FPR95 (%) |\n|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| this model (trained%s) | **%.2f** |%n", l2 ? ", −l2 distance" : "",
                 r.fprTrained()));
