@@ -52,7 +52,8 @@ public final class TrainerCli {
     static final class Train {
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = EvaluatePatch.class, description = "Evaluate a trained model")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = {EvaluatePatch.class,
+            EvaluateDetector.class}, description = "Evaluate a trained model")
     static final class Evaluate {
     }
 
@@ -290,17 +291,125 @@ public final class TrainerCli {
         @Option(names = "--seed", defaultValue = "1")
         long seed;
 
+        @Option(names = "--split-key", defaultValue = "variant", description = "grouping of the file-level split: "
+                + "variant (the training default) | sequence (the split of the v1 patch models)")
+        String splitKey;
+        @Option(names = "--leak-free", description = "drop held-out images that have a name variant (ImageFolder."
+                + "variantKey) among the images the training side actually used, and list them")
+        boolean leakFree;
+        @Option(names = "--arch", description = "also score the untrained network of this architecture (seeded "
+                + "init from --seed, as the training run started)")
+        String arch;
+        @Option(names = "--width-div", defaultValue = "1")
+        int widthDiv;
+
         @Override
         public Integer call() throws Exception {
             var d = io.visionstreams.schema.ModelDescriptor.read(model.resolve("model.json"));
             d.verifyOnnx(model.resolve("model.json"));
             ImageFolder all = ImageFolder.of(images);
-            ImageFolder imgs = valFraction > 0 ? all.split(valFraction, splitSeed).validation() : all;
+            ImageFolder imgs = all;
+            if (valFraction > 0) {
+                ImageFolder.Split split = all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey));
+                imgs = split.validation();
+                if (leakFree) {
+                    // the generator skips small or flat images: only the ones it drew from were trained on
+                    io.visionstreams.models.data.PatchPairGenerator g =
+                            new io.visionstreams.models.data.PatchPairGenerator(split.train(), seed);
+                    java.util.List<String> used = java.util.Arrays.stream(g.usedImages()).mapToObj(split.train()::name).toList();
+                    java.util.List<String> leaked = ImageFolder.leakedNames(imgs.names(), used);
+                    System.out.printf("held out %d images; with a variant among the %d training images used: %s%n",
+                            imgs.size(), used.size(), leaked);
+                    imgs = imgs.withoutVariantsOf(used);
+                }
+            } else if (leakFree) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--leak-free needs the training run's "
+                        + "split (--val-fraction > 0, --split-seed, --split-key)");
+            }
             PatchBatch b = PatchTrainer.validationPairs(imgs, pairs, seed);
             float[] s = OrtScorer.scores(model.resolve(d.onnx()), d, b);
+            io.visionstreams.models.data.PatchPairGenerator used = new io.visionstreams.models.data.PatchPairGenerator(imgs, 0);
+            System.out.printf(Locale.ROOT, "pairs from %d images: %s%n", used.usedImages().length,
+                    java.util.Arrays.stream(used.usedImages()).mapToObj(imgs::name).toList());
             System.out.printf(Locale.ROOT, "%s: FPR95 %.2f%% (NCC %.2f%%) on %d pairs from %d images%n", d.name(),
                     Metrics.fpr95(s, Metrics.positives(b)), Metrics.fpr95(Metrics.nccScores(b), Metrics.positives(b)),
                     b.n(), imgs.size());
+            if (arch != null) {
+                org.bytedeco.pytorch.global.torch.manual_seed(seed);
+                PatchNet net = PatchNets.create(arch, widthDiv);
+                io.visionstreams.models.train.Init.apply(net, io.visionstreams.models.train.Init.Scheme.HE_FAN_OUT,
+                        io.visionstreams.models.train.Init.Scheme.XAVIER);
+                net.eval();
+                System.out.printf(Locale.ROOT, "untrained %s (seed %d, libtorch): FPR95 %.2f%%%n", arch, seed,
+                        PatchTrainer.fpr95(net, b, PatchNets.isDescriptor(arch), false));
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Held-out COCO AP of a shipped WRN detector (ONNX Runtime on its model.onnx) and of the untrained net of the same
+     * config, on scenes drawn over the validation backgrounds of the training run's split, optionally without the
+     * backgrounds that have a name variant on the training side.
+     */
+    @Command(name = "detector", mixinStandardHelpOptions = true, description = "Held-out AP of a zoo WRN detector "
+            + "(ORT) and of its untrained net, on generated scenes over the training run's validation backgrounds")
+    static final class EvaluateDetector implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "zoo entry folder (model.onnx + model.json)")
+        Path model;
+        @Option(names = "--images", required = true)
+        Path images;
+        @Option(names = "--config", required = true, description = "teacher | student (for the untrained row)")
+        String config;
+        @Option(names = "--val-fraction", defaultValue = "0.2")
+        double valFraction;
+        @Option(names = "--split-seed", defaultValue = "7")
+        long splitSeed;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant | sequence (the v1 detectors' split)")
+        String splitKey;
+        @Option(names = "--leak-free", description = "drop validation backgrounds with a name variant on the training side")
+        boolean leakFree;
+        @Option(names = "--eval-scenes", defaultValue = "200")
+        int evalScenes;
+        @Option(names = "--eval-seed", defaultValue = "20261123")
+        long evalSeed;
+        @Option(names = "--seed", defaultValue = "1", description = "init seed of the training run (untrained row)")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            var d = io.visionstreams.schema.ModelDescriptor.read(model.resolve("model.json"));
+            d.verifyOnnx(model.resolve("model.json"));
+            io.visionstreams.models.detection.WrnDetector.Config cfg = switch (config) {
+                case "teacher" -> io.visionstreams.models.detection.WrnDetector.Config.teacher();
+                case "student" -> io.visionstreams.models.detection.WrnDetector.Config.student();
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--config teacher|student");
+            };
+            ImageFolder.Split split = ImageFolder.of(images).split(valFraction, splitSeed,
+                    ImageFolder.SplitKey.parse(splitKey));
+            ImageFolder val = split.validation();
+            if (leakFree) {
+                java.util.List<String> leaked = ImageFolder.leakedNames(val.names(), split.train().names());
+                System.out.printf("validation backgrounds %s; with a variant among the %d training backgrounds: %s%n",
+                        val.names(), split.train().size(), leaked);
+                val = val.withoutVariantsOf(split.train().names());
+            }
+            var layout = io.visionstreams.models.data.DetectionSceneGenerator.Options.separate(160)
+                    .withSize(io.visionstreams.models.detection.WrnDetector.INPUT_SIZE,
+                            io.visionstreams.models.detection.WrnDetector.INPUT_SIZE);
+            var gen = new io.visionstreams.models.data.DetectionSceneGenerator(val, evalSeed, layout);
+            var held = io.visionstreams.models.detection.DetectionTrainer.heldOut(gen, evalScenes, evalSeed);
+            var trained = io.visionstreams.models.detection.DetectionTrainer.evaluate(
+                    Files.readAllBytes(model.resolve(d.onnx())), held);
+            var untrained = io.visionstreams.models.detection.DetectionTrainer.evaluate(
+                    io.visionstreams.models.detection.DetectionTrainer.export(
+                            io.visionstreams.models.detection.DetectionTrainer.newNet(cfg, seed), "untrained"), held);
+            System.out.printf(Locale.ROOT, "%d scenes on %d backgrounds %s%n", held.size(), gen.backgroundCount(),
+                    val.names());
+            System.out.printf(Locale.ROOT, "%s (ORT): mAP %.4f AP50 %.4f AP75 %.4f%n", d.name(), trained.map(),
+                    trained.ap50(), trained.ap75());
+            System.out.printf(Locale.ROOT, "untrained %s (seed %d, ORT): mAP %.4f AP50 %.4f AP75 %.4f%n", config, seed,
+                    untrained.map(), untrained.ap50(), untrained.ap75());
             return 0;
         }
     }
