@@ -53,7 +53,7 @@ public final class TrainerCli {
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = {EvaluatePatch.class,
-            EvaluateDetector.class}, description = "Evaluate a trained model")
+            EvaluateDetector.class, EvaluateSpeed.class}, description = "Evaluate a trained model")
     static final class Evaluate {
     }
 
@@ -342,6 +342,38 @@ public final class TrainerCli {
                 net.eval();
                 System.out.printf(Locale.ROOT, "untrained %s (seed %d, libtorch): FPR95 %.2f%%%n", arch, seed,
                         PatchTrainer.fpr95(net, b, PatchNets.isDescriptor(arch), false));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "speed", mixinStandardHelpOptions = true, description = "ONNX Runtime CPU latency of a zoo model "
+            + "on random inputs (median and p90 per batch, with the machine's load average)")
+    static final class EvaluateSpeed implements Callable<Integer> {
+        @Option(names = "--model", required = true, arity = "1..*", description = "zoo entry folders")
+        java.util.List<Path> models;
+        @Option(names = "--batch", defaultValue = "1")
+        int batch;
+        @Option(names = "--spatial", defaultValue = "64", description = "size of symbolic dims other than the batch")
+        int spatial;
+        @Option(names = "--threads", defaultValue = "2", description = "ORT intra-op threads")
+        int threads;
+        @Option(names = "--runs", defaultValue = "20")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Path m : models) {
+                var d = io.visionstreams.schema.ModelDescriptor.read(m.resolve("model.json"));
+                d.verifyOnnx(m.resolve("model.json"));
+                var r = io.visionstreams.models.onnx.OrtSpeed.measure(Files.readAllBytes(m.resolve(d.onnx())), batch,
+                        spatial, threads, 3, runs);
+                StringBuilder shapes = new StringBuilder();
+                r.shapes().forEach((k, v) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(k)
+                        .append(java.util.Arrays.toString(v)));
+                System.out.printf(Locale.ROOT, "%s/%s: %.2f ms per batch of %d (p90 %.2f) = %.3f ms per item; inputs %s; "
+                        + "%d ORT threads; load average %.2f -> %.2f%n", d.name(), d.version(), r.medianMs(), batch,
+                        r.p90Ms(), r.medianMsPerItem(), shapes, threads, r.loadBefore(), r.loadAfter());
             }
             return 0;
         }
