@@ -152,6 +152,9 @@ public final class TrainerCli {
         long checkpointEvery;
         @Option(names = "--resume", description = "continue from this checkpoint (same options as the run that wrote it)")
         Path resume;
+        @Option(names = "--stop-after", defaultValue = "0", description = "end after this step of the --steps schedule, "
+                + "writing the checkpoint and no zoo entry (split a long run over sessions; continue with --resume)")
+        long stopAfter;
         @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such "
                 + "as ela_original/ela_modified on one side) | sequence (the v1 models' split: numbered frames and "
                 + "left/right views only)")
@@ -164,10 +167,15 @@ public final class TrainerCli {
             PatchTrainer.Options o = new PatchTrainer.Options(arch, widthDiv, images, valImages, valFraction,
                     splitSeed, steps, batch, lr, optimizer, momentum, weightDecay, schedule, averageFrom, seed, valPairs,
                     evalEvery, patience, threads, ckpt, true, loss, marginPos, marginNeg,
-                    ImageFolder.SplitKey.parse(splitKey), checkpoint, checkpointEvery, resume);
+                    ImageFolder.SplitKey.parse(splitKey), checkpoint, checkpointEvery, resume, stopAfter);
             long t0 = System.nanoTime();
             PatchTrainer.Outcome r = PatchTrainer.train(o);
             double secs = (System.nanoTime() - t0) / 1e9;
+            if (r.result().stepsRun() < steps && !r.result().stoppedEarly()) {
+                System.err.printf(Locale.ROOT, "%nstopped at step %d of %d (--stop-after); no zoo entry written%n",
+                        r.result().stepsRun(), steps);
+                return 0;
+            }
             String n = name != null ? name : "patch-" + arch;
             Files.createDirectories(out);
             // the exported weights are also <checkpoints>/best.pt (resume state: --checkpoint, default last.ckpt)

@@ -50,7 +50,7 @@ public final class PatchTrainer {
                           String schedule, long averageFrom, long seed, int valPairs, long evalEvery, int patience,
                           int threads, Path checkpointDir, boolean progress, String loss, double marginPos,
                           double marginNeg, ImageFolder.SplitKey splitKey, Path checkpointFile, long checkpointEvery,
-                          Path resume) {
+                          Path resume, long stopAfter) {
 
         public Options {
             if (!LOSS_HINGE.equals(loss) && !LOSS_L2_HINGE.equals(loss)) {
@@ -70,26 +70,37 @@ public final class PatchTrainer {
                                     long seed, int valPairs, long evalEvery) {
             return new Options(arch, widthDiv, images, null, 0.2, 1, steps, batch, lr, "adam", 0.9, 5e-4, "constant",
                     -1, seed, valPairs, evalEvery, 0, 2, null, false, LOSS_HINGE, 0.5, 1.0,
-                    ImageFolder.SplitKey.VARIANT, null, 0, null);
+                    ImageFolder.SplitKey.VARIANT, null, 0, null, 0);
         }
 
         public Options withLoss(String l, double mp, double mn) {
             return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
                     momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
-                    checkpointDir, progress, l, mp, mn, splitKey, checkpointFile, checkpointEvery, resume);
+                    checkpointDir, progress, l, mp, mn, splitKey, checkpointFile, checkpointEvery, resume, stopAfter);
         }
 
-        /** Periodic resumable checkpoints ({@code every} steps, 0 = at evaluations) and an optional resume. */
-        public Options withCheckpoints(Path dir, Path file, long every, Path resumeFrom) {
+        /**
+         * Periodic resumable checkpoints ({@code every} steps, 0 = at evaluations), an optional resume, and an optional
+         * stop after step {@code stop} of the schedule (0 = none).
+         */
+        public Options withCheckpoints(Path dir, Path file, long every, Path resumeFrom, long stop) {
             return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
                     momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
-                    dir, progress, loss, marginPos, marginNeg, splitKey, file, every, resumeFrom);
+                    dir, progress, loss, marginPos, marginNeg, splitKey, file, every, resumeFrom, stop);
+        }
+
+        public Options withOptimizer(String name, long averageStart, int threadCount) {
+            return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, name,
+                    momentum, weightDecay, schedule, averageStart, seed, valPairs, evalEvery, patience, threadCount,
+                    checkpointDir, progress, loss, marginPos, marginNeg, splitKey, checkpointFile, checkpointEvery,
+                    resume, stopAfter);
         }
 
         public Options withSplitKey(ImageFolder.SplitKey key) {
             return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
                     momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
-                    checkpointDir, progress, loss, marginPos, marginNeg, key, checkpointFile, checkpointEvery, resume);
+                    checkpointDir, progress, loss, marginPos, marginNeg, key, checkpointFile, checkpointEvery, resume,
+                    stopAfter);
         }
 
         /** Trainer family and the options that shape the net: a checkpoint only resumes into the same. */
@@ -146,7 +157,8 @@ public final class PatchTrainer {
         WeightAverager avg = t0 >= 0 ? new WeightAverager(net, t0) : null;
         TrainingLoop loop = new TrainingLoop(net, opt, LrSchedule.parse(o.schedule(), o.lr(), o.steps()), avg,
                 new TrainingLoop.Config(o.steps(), o.evalEvery(), o.patience(), true, o.batch(), o.checkpointDir(),
-                        o.progress()).withCheckpointing(o.checkpointFile(), o.checkpointEvery(), o.resume(), o.kind()));
+                        o.progress()).withCheckpointing(o.checkpointFile(), o.checkpointEvery(), o.resume(), o.kind())
+                        .withStopAfter(o.stopAfter()));
         // step k's batch is a function of (seed, k): the step is the data position, no stream state to save
         loop.meta("arch", o.arch()).meta("widthDiv", Integer.toString(o.widthDiv())).meta("seed", Long.toString(o.seed()));
         PatchNets.Descriptor desc = l2 ? (PatchNets.Descriptor) net.descriptor() : null;

@@ -48,10 +48,12 @@ public final class TrainingLoop {
      * @param resumeFrom      a checkpoint written by an earlier run with the same options to continue from; null =
      *                        start fresh (an existing checkpoint is never picked up implicitly)
      * @param kind            trainer family and architecture, stored in the checkpoint and checked on resume
+     * @param stopAfter       > 0: end after this step of the schedule with a checkpoint written (to split a long run
+     *                        over sessions; continue with resumeFrom); 0 = run to totalSteps
      */
     public record Config(long totalSteps, long evalEvery, int patience, boolean lowerIsBetter, int samplesPerStep,
                          Path checkpointDir, boolean progress, Path checkpointFile, long checkpointEvery,
-                         Path resumeFrom, String kind) {
+                         Path resumeFrom, String kind, long stopAfter) {
         public Config {
             if (totalSteps <= 0 || evalEvery <= 0) {
                 throw new IllegalArgumentException("totalSteps and evalEvery must be positive");
@@ -63,18 +65,26 @@ public final class TrainingLoop {
                 checkpointFile = checkpointDir.resolve(LAST);
             }
             kind = kind == null ? "training-loop" : kind;
+            if (stopAfter > 0 && checkpointFile == null) {
+                throw new IllegalArgumentException("stopping early needs a checkpoint file to resume from");
+            }
         }
 
         /** Best weights in {@code checkpointDir}, the resumable checkpoint after every evaluation, no resume. */
         public Config(long totalSteps, long evalEvery, int patience, boolean lowerIsBetter, int samplesPerStep,
                       Path checkpointDir, boolean progress) {
             this(totalSteps, evalEvery, patience, lowerIsBetter, samplesPerStep, checkpointDir, progress, null, 0, null,
-                    null);
+                    null, 0);
         }
 
         public Config withCheckpointing(Path file, long every, Path resume, String trainerKind) {
             return new Config(totalSteps, evalEvery, patience, lowerIsBetter, samplesPerStep, checkpointDir, progress,
-                    file, every, resume, trainerKind);
+                    file, every, resume, trainerKind, stopAfter);
+        }
+
+        public Config withStopAfter(long step) {
+            return new Config(totalSteps, evalEvery, patience, lowerIsBetter, samplesPerStep, checkpointDir, progress,
+                    checkpointFile, checkpointEvery, resumeFrom, kind, step);
         }
     }
 
@@ -223,10 +233,18 @@ public final class TrainingLoop {
                 }
             }
             boolean due = cfg.checkpointEvery() > 0 ? step % cfg.checkpointEvery() == 0 : evaluated;
-            if (cfg.checkpointFile() != null && (due || early || step == cfg.totalSteps())) {
+            boolean stop = step == cfg.stopAfter() && step < cfg.totalSteps();
+            if (cfg.checkpointFile() != null && (due || early || stop || step == cfg.totalSteps())) {
                 saveCheckpoint(step, best, bestStep, sinceBest, lossSum, lossN, history);
             }
             if (early) {
+                break;
+            }
+            if (stop) {
+                if (cfg.progress()) {
+                    err.printf(Locale.ROOT, "%nstopped after step %d of %d; continue with --resume %s%n", step,
+                            cfg.totalSteps(), cfg.checkpointFile());
+                }
                 break;
             }
         }
