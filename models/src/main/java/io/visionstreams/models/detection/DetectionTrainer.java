@@ -121,11 +121,10 @@ public final class DetectionTrainer {
         if (ck.resume() != null) {
             TrainingCheckpoint c = TrainingCheckpoint.load(ck.resume(), KIND, net, opt, null);
             Properties p = c.meta();
-            if (!Integer.toString(o.steps()).equals(p.getProperty("totalSteps"))
-                    || !Integer.toString(o.batch()).equals(p.getProperty("batch"))) {
-                throw new IllegalArgumentException(ck.resume() + " was written by a run of " + p.getProperty("totalSteps")
-                        + " steps × batch " + p.getProperty("batch") + "; this one has " + o.steps() + " × " + o.batch()
-                        + " (the schedule and data order depend on both: resume with the same options)");
+            if (!resumeIdentity(o, trainSize).equals(p.getProperty("options"))) {
+                throw new IllegalArgumentException(ck.resume() + " was written by a run with " + p.getProperty("options")
+                        + "; this one has " + resumeIdentity(o, trainSize) + " (the schedule, data order and loss depend on "
+                        + "them: resume with the same options, and the same --distill-from for a student)");
             }
             startStep = (int) c.step();
             first = Double.parseDouble(c.required("firstLossSum"));
@@ -201,6 +200,7 @@ public final class DetectionTrainer {
         p.setProperty("totalSteps", Integer.toString(o.steps()));
         p.setProperty("batch", Integer.toString(o.batch()));
         p.setProperty("seed", Long.toString(o.seed()));
+        p.setProperty("options", resumeIdentity(o, scenes.options().width()));
         p.setProperty("role", ck.role() == null ? "" : ck.role());
         p.setProperty("config.k", Integer.toString(c.k()));
         p.setProperty("config.blocks", Integer.toString(c.blocks()));
@@ -213,6 +213,12 @@ public final class DetectionTrainer {
         boolean training = net.is_training();
         TrainingCheckpoint.save(ck.file(), net, opt, null, p);
         net.train(training);
+    }
+
+    /** What a resumed run must share with the run that wrote the checkpoint. */
+    static String resumeIdentity(Options o, int trainSize) {
+        return String.format(Locale.ROOT, "steps=%d batch=%d lr=%s seed=%d cls=%s size=%d at=%s", o.steps(), o.batch(),
+                o.lr(), o.seed(), o.clsMode(), trainSize, o.teacher() == null ? "none" : "beta " + o.atBeta());
     }
 
     /** The net's config recorded in a detector training checkpoint. */

@@ -103,6 +103,15 @@ public final class PatchTrainer {
                     stopAfter);
         }
 
+        /** The options a resumed run must share with the one that wrote the checkpoint (data, optimiser, schedule). */
+        public String resumeIdentity() {
+            return String.format(java.util.Locale.ROOT, "images=%s val=%s/%s/%d/%s steps=%d batch=%d lr=%s opt=%s "
+                    + "momentum=%s wd=%s schedule=%s avg=%d seed=%d valPairs=%d evalEvery=%d patience=%d margins=%s/%s",
+                    images.getFileName(), valImages, valFraction, splitSeed, splitKey, steps, batch, lr, optimizer,
+                    momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, marginPos,
+                    marginNeg);
+        }
+
         /** Trainer family and the options that shape the net: a checkpoint only resumes into the same. */
         public String kind() {
             return "patch:" + arch + "/" + widthDiv + "/" + loss;
@@ -160,7 +169,8 @@ public final class PatchTrainer {
                         o.progress()).withCheckpointing(o.checkpointFile(), o.checkpointEvery(), o.resume(), o.kind())
                         .withStopAfter(o.stopAfter()));
         // step k's batch is a function of (seed, k): the step is the data position, no stream state to save
-        loop.meta("arch", o.arch()).meta("widthDiv", Integer.toString(o.widthDiv())).meta("seed", Long.toString(o.seed()));
+        loop.meta("arch", o.arch()).meta("widthDiv", Integer.toString(o.widthDiv()))
+                .requireSame("options", o.resumeIdentity());
         PatchNets.Descriptor desc = l2 ? (PatchNets.Descriptor) net.descriptor() : null;
         TrainingLoop.Result r = loop.run(step -> {
             // batch data from (seed, step): identical on resume, independent of evaluation calls

@@ -261,6 +261,14 @@ public final class StyleTrainer {
         return "style:cin/" + String.join(",", styleNames) + "/w" + cfg.width();
     }
 
+    /**
+     * The options a resumed run must share with the one that wrote the checkpoint: everything but the step count
+     * (the learning rate is constant, so a run may be extended) and the thread count.
+     */
+    String resumeIdentity() {
+        return cfg.toString().replaceFirst("steps=\\d+, ", "").replaceFirst(", threads=\\d+", "");
+    }
+
     /** Trains for {@code cfg.steps()} steps; {@code onStep} sees the 1-based step after each update. */
     public void train(IntConsumer onStep) throws IOException {
         train(onStep, Checkpointing.NONE);
@@ -278,11 +286,9 @@ public final class StyleTrainer {
         int start = 1;
         if (ck.resume() != null) {
             java.util.Properties p = TrainingCheckpoint.load(ck.resume(), kind(), net, opt, null).meta();
-            if (!Integer.toString(cfg.batch()).equals(p.getProperty("batch"))
-                    || !Long.toString(cfg.seed()).equals(p.getProperty("seed"))) {
-                throw new IllegalArgumentException(ck.resume() + " was written with batch " + p.getProperty("batch")
-                        + " and seed " + p.getProperty("seed") + "; this run has " + cfg.batch() + " and " + cfg.seed()
-                        + " (the data stream depends on both)");
+            if (!resumeIdentity().equals(p.getProperty("options"))) {
+                throw new IllegalArgumentException(ck.resume() + " was written with " + p.getProperty("options")
+                        + "; this run has " + resumeIdentity() + " (resume with the same options; only --steps may grow)");
             }
             int done = Integer.parseInt(p.getProperty("step"));
             for (int k = 0; k < done; k++) { // replay the data draws of the steps already run
@@ -337,6 +343,7 @@ public final class StyleTrainer {
         p.setProperty("totalSteps", Integer.toString(cfg.steps()));
         p.setProperty("batch", Integer.toString(cfg.batch()));
         p.setProperty("seed", Long.toString(cfg.seed()));
+        p.setProperty("options", resumeIdentity());
         p.setProperty("styles", String.join(",", styleNames));
         p.setProperty("width", Integer.toString(cfg.width()));
         p.setProperty("skipped", Integer.toString(skipped));

@@ -118,6 +118,7 @@ public final class TrainingLoop {
     private PrintStream err = System.err;
     private DataState dataState;
     private final Properties extraMeta = new Properties();
+    private final List<String> mustMatch = new ArrayList<>();
 
     public TrainingLoop(Module module, Optimizer optimizer, LrSchedule schedule, WeightAverager averager, Config cfg) {
         this.module = module;
@@ -144,6 +145,16 @@ public final class TrainingLoop {
         return this;
     }
 
+    /**
+     * Like {@link #meta}, and a resume fails unless the checkpoint has the same value: for the options a resumed run
+     * must share with the run that wrote the file (optimiser, learning rate, batch, seed, ...).
+     */
+    public TrainingLoop requireSame(String key, String value) {
+        extraMeta.setProperty(key, value);
+        mustMatch.add(key);
+        return this;
+    }
+
     public Result run(StepLoss stepLoss, Validator validator) throws IOException {
         long start = 0;
         double best = Double.NaN;
@@ -164,6 +175,13 @@ public final class TrainingLoop {
                 throw new IllegalArgumentException(cfg.resumeFrom() + " was written by a run of "
                         + p.getProperty("totalSteps") + " steps, this one has " + cfg.totalSteps()
                         + " (the learning-rate schedule depends on the total: resume with the same --steps)");
+            }
+            for (String k : mustMatch) {
+                if (!extraMeta.getProperty(k).equals(p.getProperty(k))) {
+                    throw new IllegalArgumentException(cfg.resumeFrom() + " was written with " + k + " '"
+                            + p.getProperty(k) + "', this run has '" + extraMeta.getProperty(k)
+                            + "': resume with the options of the run that wrote it");
+                }
             }
             best = Double.parseDouble(c.required("best"));
             bestStep = Long.parseLong(c.required("bestStep"));

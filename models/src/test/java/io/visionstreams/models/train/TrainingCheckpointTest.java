@@ -127,6 +127,18 @@ class TrainingCheckpointTest {
         IllegalArgumentException e4 = assertThrows(IllegalArgumentException.class, () -> resume(weightsOnly, "test", 6));
         assertTrue(e4.getMessage().contains("weights only"), e4.getMessage());
 
+        // options the resumed run must share (here: a learning rate) are compared before training continues
+        Path opts = dir.resolve("opts.ckpt");
+        Run withLr = Run.create(new TrainingLoop.Config(4, 2, 0, true, 16, null, false)
+                .withCheckpointing(opts, 0, null, "test").withStopAfter(2));
+        withLr.loop().requireSame("options", "lr=0.05");
+        withLr.train(-1);
+        Run otherLr = Run.create(new TrainingLoop.Config(4, 2, 0, true, 16, null, false)
+                .withCheckpointing(opts, 0, opts, "test"));
+        otherLr.loop().requireSame("options", "lr=0.1");
+        IllegalArgumentException e5 = assertThrows(IllegalArgumentException.class, () -> otherLr.train(-1));
+        assertTrue(e5.getMessage().contains("'lr=0.05', this run has 'lr=0.1'"), e5.getMessage());
+
         // commands that only need weights take either file
         manual_seed(9);
         Net n = new Net(6);
