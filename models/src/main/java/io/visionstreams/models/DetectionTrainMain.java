@@ -103,7 +103,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
     public static void main(String[] args) {
         DetectionTrainMain m = new DetectionTrainMain();
         m.args = args;
-        System.exit(new CommandLine(m).execute(args));
+        System.exit(new CommandLine(m).setExecutionExceptionHandler(TrainerCli::plainError).execute(args));
     }
 
     record Eval(CocoEval.Result r, double seconds) {
@@ -112,6 +112,13 @@ public final class DetectionTrainMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long tStart = System.nanoTime();
+        WrnDetector teacher = null;
+        if (distillFrom != null) { // checked first: it fails fast, before the data and the evaluations
+            if (role.teacher) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--distill-from is for --student runs");
+            }
+            teacher = loadTeacher(distillFrom);
+        }
         WrnDetector.Config cfg = role.teacher ? WrnDetector.Config.teacher() : WrnDetector.Config.student();
         String modelName = name != null ? name : role.teacher ? "detector-teacher" : "detector-student";
         DetectionSceneGenerator.Options layout = switch (scenes) {
@@ -133,13 +140,8 @@ public final class DetectionTrainMain implements Callable<Integer> {
         CocoEval.Result untrained = DetectionTrainer.evaluate(DetectionTrainer.export(net, modelName), held);
         System.out.printf(Locale.ROOT, "untrained: mAP %.4f AP50 %.4f%n", untrained.map(), untrained.ap50());
 
-        WrnDetector teacher = null;
         CocoEval.Result teacherResult = null;
-        if (distillFrom != null) {
-            if (role.teacher) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--distill-from is for --student runs");
-            }
-            teacher = loadTeacher(distillFrom);
+        if (teacher != null) {
             teacherResult = DetectionTrainer.evaluate(DetectionTrainer.export(teacher, "teacher"), held);
             System.out.printf(Locale.ROOT, "teacher: mAP %.4f AP50 %.4f%n", teacherResult.map(), teacherResult.ap50());
         }
@@ -292,7 +294,8 @@ public final class DetectionTrainMain implements Callable<Integer> {
                     .append(" (the authors' code convention = 10³/(map elements × batch) on the squared l2 distance); teacher in eval mode, no gradients.\n");
         }
         sb.append(String.format(Locale.ROOT, "- Detection loss (cls+box+image, mean of first/last 10%% of steps): %.3f → %.3f; "
-                + "training time %.0f s (whole command %.0f s) on 2 shared CPU cores.%n", h.firstLoss(), h.lastLoss(), h.seconds(), totalSeconds));
+                + "training time %.0f s (whole command %.0f s) on 2 shared CPU cores%s.%n", h.firstLoss(), h.lastLoss(), h.seconds(), totalSeconds,
+                resume != null ? " (this invocation only: it resumed from a checkpoint)" : ""));
         sb.append("\n## Held-out results\n\n").append(evalScenes).append(" scenes at 320×320 on validation backgrounds only "
                 + "(seed ").append(evalSeed).append("), run through ONNX Runtime on the exported graph; post-processing: score ≥ " + DetectionTrainer.EVAL_SCORE_THRESHOLD + ", "
                 + "top 1000, per-class NMS IoU 0.5, top 100. COCO-style AP (101-point, IoU .50:.05:.95, `CocoEval`).\n\n");
@@ -310,7 +313,9 @@ public final class DetectionTrainMain implements Callable<Integer> {
         sb.append("\n## Reproduce\n\nFrom the repository root (the image folder is an argument; the result depends on its files):\n\n```\n"
                 + "./mvnw -q -o -pl models compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt\n"
                 + "OMP_WAIT_POLICY=PASSIVE java -cp models/target/classes:$(cat models/target/cp.txt) "
-                + "io.visionstreams.models.DetectionTrainMain ").append(String.join(" ", args)).append("\n```\n");
+                + "io.visionstreams.models.DetectionTrainMain ").append(args != null ? TrainerCli.reproducible(List.of(args))
+                        : "--" + (role.teacher ? "teacher" : "student") + " ... (run through TrainerCli: see its log)")
+                .append("\n```\n");
         return sb.toString();
     }
 

@@ -380,6 +380,7 @@ public final class StyleTrainMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StyleTrainMain()).execute(args));
+        System.exit(new CommandLine(new StyleTrainMain()).setExecutionExceptionHandler(TrainerCli::plainError)
+                .execute(args));
     }
 }

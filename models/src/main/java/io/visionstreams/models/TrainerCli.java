@@ -3,6 +3,7 @@ package io.visionstreams.models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -35,7 +36,36 @@ public final class TrainerCli {
 
     public static void main(String[] args) {
         commandLine = "trainer " + String.join(" ", args);
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine().setExecutionExceptionHandler(TrainerCli::plainError).execute(args));
+    }
+
+    /**
+     * Bad input (a refused checkpoint, a missing file, an invalid option value) is reported as its message, not a
+     * stack trace; anything else keeps its trace.
+     */
+    static int plainError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            cl.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        throw e;
+    }
+
+    /**
+     * The command line as a card's reproduce command: without {@code --resume FILE} and {@code --stop-after N},
+     * since an interrupted and resumed run gives the same model as one uninterrupted run of the rest.
+     */
+    static String reproducible(List<String> args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--resume") || a.equals("--stop-after")) {
+                i++;
+            } else if (!a.startsWith("--resume=") && !a.startsWith("--stop-after=")) {
+                out.add(a);
+            }
+        }
+        return String.join(" ", out);
     }
 
     /** The trainer's commands: one subcommand per model family under train, evaluate and export. */
@@ -258,14 +288,16 @@ public final class TrainerCli {
                 r.averager() != null ? ", ASGD averaging from step " + r.averager().t0() : "", o.seed(), o.threads()));
         sb.append("- init: He fan-out N(0, 2/(k²·n_out)) for convs (as the authors' code), Xavier for linear layers, "
                 + "zero biases\n");
-        sb.append(String.format(Locale.ROOT, "- wall time %s on a shared 2-core CPU; best validation FPR95 at step %d "
-                + "(exported weights)%n", fmt(secs), tr.bestStep()));
+        sb.append(String.format(Locale.ROOT, "- wall time %s on a shared 2-core CPU%s; best validation FPR95 at step %d "
+                + "(exported weights)%n", fmt(secs), o.resume() != null ? " (this invocation only: it resumed from a "
+                + "checkpoint)" : "", tr.bestStep()));
         sb.append("\n| step | mean train loss | val FPR95 | lr |\n|---|---|---|---|\n");
         for (TrainingLoop.Eval e : tr.history()) {
             sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.2f | %g |%n", e.step(), e.trainLoss(), e.metric(),
                     e.lr()));
         }
-        String args = commandLine == null ? "train patch ..." : commandLine.substring("trainer ".length());
+        String args = commandLine == null ? "train patch ..."
+                : reproducible(List.of(commandLine.substring("trainer ".length()).split(" ")));
         sb.append("\n## Reproduce\n\nFrom the repository root (the data folder is an argument), with the launcher "
                 + "(builds the models module, then runs TrainerCli):\n\n```\n")
                 .append("./vision-streams ").append(args).append("\n```\n\nor without it:\n\n```\n")
