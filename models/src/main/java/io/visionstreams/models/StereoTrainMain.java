@@ -40,6 +40,9 @@ public final class StereoTrainMain {
         Path images;
         @Option(names = "--val-fraction", defaultValue = "0.2") double valFraction;
         @Option(names = "--split-seed", defaultValue = "1") long splitSeed;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such as "
+                + "ela_original/ela_modified on one side) | sequence (the split of stereo-cost/1: frames and left/right only)")
+        String splitKey;
         @Option(names = "--width", defaultValue = "320") int width;
         @Option(names = "--height", defaultValue = "240") int height;
         @Option(names = "--max-disparity", defaultValue = "64") double maxDisparity;
@@ -63,9 +66,10 @@ public final class StereoTrainMain {
         }
 
         ImageFolder.Split split() throws Exception {
-            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed);
-            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split)%n", s.train().size(),
-                    s.validation().size());
+            ImageFolder.SplitKey key = ImageFolder.SplitKey.parse(splitKey);
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed, key);
+            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split, %s key)%n",
+                    s.train().size(), s.validation().size(), key.cliName());
             return s;
         }
     }
