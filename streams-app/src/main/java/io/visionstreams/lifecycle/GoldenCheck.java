@@ -90,7 +90,12 @@ public final class GoldenCheck {
             double worstDiff = 0;
             for (int i = 0; i < want.length; i++) {
                 double d = Math.abs((double) got[i] - want[i]);
-                if (!(d <= worstDiff)) { // NaN counts as the worst
+                if (Double.isNaN(d)) { // NaN is the worst there is
+                    worstDiff = d;
+                    worst = i;
+                    break;
+                }
+                if (d > worstDiff) {
                     worstDiff = d;
                     worst = i;
                 }
