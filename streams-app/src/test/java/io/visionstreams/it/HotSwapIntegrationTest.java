@@ -89,14 +89,22 @@ class HotSwapIntegrationTest {
     final class Instance implements AutoCloseable {
         final ReleaseFollowing following;
         final DetectionService service;
+        final DetectorDeployment initial;
+        /** Every deployment the installer opened, to check that rejected and replaced ones were closed. */
+        final List<DetectorDeployment> opened = Collections.synchronizedList(new ArrayList<>());
 
         Instance(String prefix, DetectionTopology.Topics topics, Path storeDir) throws Exception {
-            ModelSlot<DetectorDeployment> slot = new ModelSlot<>(DetectorDeployment.open(SERVING));
+            initial = DetectorDeployment.open(SERVING);
+            ModelSlot<DetectorDeployment> slot = new ModelSlot<>(initial);
             try {
                 following = ReleaseFollowing.start(client, new ReleaseFollowing.Settings("instance-" + prefix,
                                 prefix + "-releases", prefix + "-status", Files.createDirectories(tmp.resolve(prefix + "-cache")),
                                 ReleaseInstaller.Checks.defaults(), Duration.ofSeconds(60)),
-                        slot, model -> DetectorDeployment.open(SERVING, model), TrustedKeys.of(trustedKey.getPublic()),
+                        slot, model -> {
+                            DetectorDeployment d = DetectorDeployment.open(SERVING, model);
+                            opened.add(d);
+                            return d;
+                        }, TrustedKeys.of(trustedKey.getPublic()),
                         new DirectoryArtifactStore(storeDir));
             } catch (Exception e) {
                 slot.close();
@@ -114,6 +122,18 @@ class HotSwapIntegrationTest {
             } finally {
                 service.close();
             }
+        }
+    }
+
+    /** A closed deployment's batcher refuses work: its session and native memory were released. */
+    static boolean isClosed(DetectorDeployment d) {
+        try {
+            d.batcher().submit(Map.of()).cancel(true);
+            return false;
+        } catch (IllegalStateException closed) {
+            return true;
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -245,10 +265,11 @@ class HotSwapIntegrationTest {
         try (ReleaseFixtures releases = fixtures(prefix);
              Observed seen = new Observed(topics, prefix + "-status");
              Instance instance = new Instance(prefix, topics, releases.storeDir)) {
-            ModelRelease release2 = releases.sign(releases.draft("2"), trustedKey);
+            // version 2 exactly as the trainer's publish command makes it (golden tensors from its publisher)
+            ModelRelease release2 = releases.published("2", trustedKey);
             long publishedAt;
             try (Load load = new Load(topics.frames(), partitions, n, periodMs)) {
-                load.awaitSent(n / 3);
+                load.awaitSent(n / 2);
                 publishedAt = System.currentTimeMillis();
                 releases.publish(prefix + "-releases", release2);
                 assertNotNull(seen.awaitStatus(s -> s.getState() == ServingState.SERVING && "2".equals(s.getServingVersion()),
@@ -265,6 +286,9 @@ class HotSwapIntegrationTest {
             assertEquals(n, seen.outputs(), "and exactly one");
             assertEquals(0, seen.deadLetters.get(), "no failed records");
             assertEquals(1, instance.following.metrics().getSwaps());
+            assertTrue(isClosed(instance.initial), "v1 was closed once its last in-flight record was done");
+            assertEquals(1, instance.opened.size());
+            assertTrue(!isClosed(instance.opened.get(0)), "v2 serves");
             // per partition, in offset order: v1 ... v1 v2 ... v2, never v1 after the first v2
             Map<Integer, TreeMap<Long, String>> byPartition = new TreeMap<>();
             List<Result> all = new ArrayList<>();
@@ -298,13 +322,17 @@ class HotSwapIntegrationTest {
             List<Long> before = new ArrayList<>();
             List<Long> during = new ArrayList<>();
             List<Long> after = new ArrayList<>();
+            int warmup = 40; // the first frames include the service's own start-up (JIT, first batches, a backlog)
             for (Result r : all) {
+                if (r.seq() < warmup) {
+                    continue;
+                }
                 long latency = r.receivedMillis() - r.captureMillis();
                 (r.captureMillis() < publishedAt ? before : r.captureMillis() <= swappedAt ? during : after).add(latency);
             }
             System.out.printf("HOT-SWAP %d frames at %d ms intervals over %d partitions: records in %d, out %d, dead letters %d, duplicates %d; v1 results %d, v2 results %d;"
                             + " publish->swap %d ms (install %d ms: fetch, verify, load, golden, warm-up), publish->first v2"
-                            + " result %d ms; latency p50/p99 ms before %s, during %s, after %s%n",
+                            + " result %d ms; latency p50/p99 ms (frames after the first 40) before %s, during %s, after %s%n",
                     n, periodMs, partitions, n, seen.outputs(), seen.deadLetters.get(), seen.outputs() - seen.bySeq.size(), v1, v2,
                     swappedAt - publishedAt, installMillis, firstV2Received - publishedAt, pct(before), pct(during),
                     pct(after));
@@ -373,6 +401,9 @@ class HotSwapIntegrationTest {
             assertEquals(0, seen.deadLetters.get());
             seen.bySeq.values().forEach(l -> l.forEach(r -> assertEquals("1", r.version())));
             assertEquals(0, instance.following.metrics().getSwaps());
+            assertEquals(1, instance.opened.size(), "only the golden-mismatch release got as far as opening");
+            assertTrue(isClosed(instance.opened.get(0)), "and it was closed when rejected");
+            assertTrue(!isClosed(instance.initial), "v1 still serves");
             for (RejectReason r : cases.keySet()) {
                 assertEquals(1, instance.following.metrics().rejections(r.name()), r.name());
             }

@@ -24,7 +24,10 @@ import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.Tensor;
 import io.visionstreams.ingest.EncodedFrame;
 import io.visionstreams.ingest.SyntheticCamera;
+import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.ReleasePublisher;
 import io.visionstreams.models.LoadedModel;
 import io.visionstreams.models.ModelZoo;
 import io.visionstreams.models.detection.DetectionTranslator;
@@ -109,6 +112,21 @@ final class ReleaseFixtures implements AutoCloseable {
         d.goldenOut = copy(goldenOut);
         d.goldenOutShapes = goldenOutShapes;
         return d;
+    }
+
+    /**
+     * The served model released as {@code version} by the trainer's own publisher (its golden input and
+     * ONNX Runtime output, its artifact layout), signed: what {@code publish --version} would write.
+     */
+    ModelRelease published(String version, KeyPair key) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("publisher-" + version));
+        Files.write(dir.resolve(served.descriptor().onnx()), served.onnx());
+        served.descriptor().write(dir.resolve(ModelDescriptor.FILE_NAME));
+        try (InferenceRuntime cpu = InferenceRuntimes.select("cpu", 1)) {
+            ModelRelease unsigned = ReleasePublisher.prepare(new ReleasePublisher.Request(dir, null, version, false, null,
+                    List.of(), 7L), store, cpu, Instant.now());
+            return ReleaseSigning.sign(unsigned, key.getPrivate(), key.getPublic());
+        }
     }
 
     /** Stores the draft's artifacts and returns the signed release record (not yet published). */
