@@ -41,10 +41,13 @@ public interface ArtifactStore extends AutoCloseable {
     static ArtifactStore forUri(URI base, Map<String, String> options) {
         String scheme = base.getScheme();
         if (scheme == null || scheme.equals("file")) {
+            if (base.isOpaque() || base.getPath() == null || base.getPath().isEmpty()) {
+                throw new IllegalArgumentException("directory store URI '" + base + "' needs a path, e.g. file:/srv/releases");
+            }
             return new DirectoryArtifactStore(scheme == null ? Path.of(base.getPath()) : Path.of(base));
         }
         if (scheme.equals("s3")) {
-            return S3Stores.create(base, options);
+            return new S3ArtifactStore(base, options);
         }
         throw new IllegalArgumentException("unsupported artifact store '" + base + "': use file:/dir or s3://bucket/prefix");
     }

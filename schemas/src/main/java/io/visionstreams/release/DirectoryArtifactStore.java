@@ -90,7 +90,6 @@ public final class DirectoryArtifactStore implements ArtifactStore {
 
     /** The file of a relative {@code model/version/file} URI, or of an absolute file: URI inside the store. */
     Path resolve(URI uri) throws IOException {
-        String[] seg;
         if ("file".equals(uri.getScheme())) {
             Path p;
             try {
@@ -103,7 +102,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             }
             return p;
         }
-        seg = ArtifactStore.segments(uri);
+        String[] seg = ArtifactStore.segments(uri);
         return base.resolve(seg[0]).resolve(seg[1]).resolve(seg[2]);
     }
 

@@ -152,18 +152,7 @@ public final class ReleaseFetcher {
 
     private static boolean matches(Path file, long size, String sha256) {
         try {
-            if (Files.size(file) != size) {
-                return false;
-            }
-            MessageDigest sha = sha256();
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[BUFFER];
-                int k;
-                while ((k = in.read(buf)) > 0) {
-                    sha.update(buf, 0, k);
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest()).equals(sha256);
+            return Files.size(file) == size && sha256Hex(file).equals(sha256);
         } catch (IOException e) {
             return false;
         }

@@ -204,5 +204,6 @@ class ReleaseFetcherTest {
         assertArrayEquals(content.get(ArtifactKinds.ONNX), Files.readAllBytes(storeDir.resolve("m/1/onnx.bin")));
         assertTrue(ArtifactStore.forUri(storeDir.toUri(), Map.of()) instanceof DirectoryArtifactStore);
         assertThrows(IllegalArgumentException.class, () -> ArtifactStore.forUri(URI.create("ftp://x/y"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> ArtifactStore.forUri(URI.create("file:relative"), Map.of()));
     }
 }

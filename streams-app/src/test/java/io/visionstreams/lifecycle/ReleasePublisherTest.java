@@ -143,10 +143,15 @@ class ReleasePublisherTest {
         assertTrue(e.getMessage().contains("computeCapability"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("store/detector-student/8")), "nothing uploaded for a request that fails its checks");
 
-        ReleasePublisher.Request withPlan = new ReleasePublisher.Request(dir, null, "8", true, null, List.of(new ReleasePublisher.PlanFile(
+        Path fp16 = Files.write(tmp.resolve("model-fp16.onnx"), new byte[] {4, 5, 6});
+        ReleasePublisher.Request withPlan = new ReleasePublisher.Request(dir, null, "8", true, fp16, List.of(new ReleasePublisher.PlanFile(
                 plan, Map.of("gpu", "NVIDIA H100", "computeCapability", "9.0", "tensorrtVersion", "11.2"))), 1);
         ModelRelease p = ReleasePublisher.prepare(withPlan, store, cpu, Instant.now());
         assertTrue(p.getPinned());
+        assertEquals(List.of(ArtifactKinds.ONNX, ArtifactKinds.DESCRIPTOR, ArtifactKinds.MODEL_CARD, ArtifactKinds.ONNX_FP16,
+                ArtifactKinds.TENSORRT_PLAN, ArtifactKinds.GOLDEN_INPUT, ArtifactKinds.GOLDEN_OUTPUT),
+                p.getArtifacts().stream().map(a -> a.getKind()).toList());
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(tmp.resolve("store/detector-student/8/model-fp16.onnx")));
         assertEquals(Map.of("gpu", "NVIDIA H100", "computeCapability", "9.0", "tensorrtVersion", "11.2"), p.getArtifacts().stream()
                 .filter(a -> a.getKind().equals(ArtifactKinds.TENSORRT_PLAN)).findFirst().orElseThrow().getTags());
     }
