@@ -88,7 +88,7 @@ public final class StylizerDeployment implements ModelDeployment {
             InferenceRuntime runtime = served.runtime();
             Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
                     s.inferenceTimeout());
-            LOG.info("serving stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
+            LOG.info("loaded stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
                     model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
                     model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
             return new StylizerDeployment(served, stylizer);
