@@ -89,6 +89,12 @@ public final class ReleaseFollower implements AutoCloseable {
     private void run() {
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            // a topic created a moment ago (run --create-topics) may not be in the broker's metadata yet
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while ((infos == null || infos.isEmpty()) && running && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist: create it (compacted), or run with"
                         + " --create-topics");

@@ -101,6 +101,7 @@ class RunCommandIntegrationTest {
                     "--releases-topic", "run-releases", "--status-topic", "run-status", "--instance-id", "it-1")));
             t.start();
             waitForTopic(client, "f-detections");
+            waitForTopic(client, "run-status");
             java.util.List<io.visionstreams.schema.Detections> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             java.util.List<io.visionstreams.schema.ModelStatus> status = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             SyntheticCamera cam = new SyntheticCamera(160, 120, 3);

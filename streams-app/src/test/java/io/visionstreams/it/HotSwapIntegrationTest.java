@@ -250,6 +250,18 @@ class HotSwapIntegrationTest {
     private DetectionTopology.Topics topics(String prefix, int partitions) throws Exception {
         DetectionTopology.Topics t = createTopics(client, prefix, partitions);
         ReleaseFollowing.ensureTopics(client, prefix + "-releases", prefix + "-status", (short) 1);
+        // created is not yet visible: a tail that looks too early would assign no partitions and see nothing
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(client,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            for (String topic : List.of(t.frames(), t.detections(), t.deadLetter(), prefix + "-releases", prefix + "-status")) {
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (c.partitionsFor(topic, Duration.ofSeconds(10)).isEmpty()) {
+                    assertTrue(System.nanoTime() < end, topic + " never appeared in the metadata");
+                    Thread.sleep(100);
+                }
+            }
+        }
         return t;
     }
 
