@@ -53,8 +53,8 @@ public final class StereoGenerateMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageFolder all = ImageFolder.of(images);
         ImageFolder src = switch (split) {
-            case "val" -> StereoTrainMain.splitOf(all, valFraction, splitSeed, splitKey).validation();
-            case "train" -> StereoTrainMain.splitOf(all, valFraction, splitSeed, splitKey).train();
+            case "val" -> all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey)).validation();
+            case "train" -> all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey)).train();
             case "all" -> all;
             default -> throw new IllegalArgumentException("--split must be val, train or all, got " + split);
         };

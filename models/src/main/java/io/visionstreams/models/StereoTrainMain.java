@@ -40,9 +40,8 @@ public final class StereoTrainMain {
         Path images;
         @Option(names = "--val-fraction", defaultValue = "0.2") double valFraction;
         @Option(names = "--split-seed", defaultValue = "1") long splitSeed;
-        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants of one "
-                + "picture such as ela_original/ela_modified stay on one side) | sequence (the split stereo-cost/1 "
-                + "was trained with, which lets such near copies across)")
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such as "
+                + "ela_original/ela_modified on one side) | sequence (the split of stereo-cost/1: frames and left/right only)")
         String splitKey;
         @Option(names = "--width", defaultValue = "320") int width;
         @Option(names = "--height", defaultValue = "240") int height;
@@ -67,20 +66,12 @@ public final class StereoTrainMain {
         }
 
         ImageFolder.Split split() throws Exception {
-            ImageFolder.Split s = splitOf(ImageFolder.of(images), valFraction, splitSeed, splitKey);
-            System.err.printf(Locale.ROOT, "images: %d train, %d validation (%s split)%n", s.train().size(),
-                    s.validation().size(), splitKey);
+            ImageFolder.SplitKey key = ImageFolder.SplitKey.parse(splitKey);
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed, key);
+            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split, %s key)%n",
+                    s.train().size(), s.validation().size(), key.cliName());
             return s;
         }
-    }
-
-    /** The image split of the stereo trainer and of {@code generate stereo}: grouped by variant or by sequence key. */
-    public static ImageFolder.Split splitOf(ImageFolder all, double valFraction, long seed, String key) {
-        return switch (key) {
-            case "variant" -> all.split(valFraction, seed, ImageFolder::variantKey);
-            case "sequence" -> all.split(valFraction, seed);
-            default -> throw new IllegalArgumentException("--split-key must be variant or sequence, got " + key);
-        };
     }
 
     @Command(name = "stereo", mixinStandardHelpOptions = true,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Kafka-native streaming vision processor.",
         subcommands = {ProduceCommand.class, ConsumeCommand.class, DetectCommand.class, StylizeCommand.class, RunCommand.class,
             StereoCommand.class, StereoBenchCommand.class, StereoKernelsCommand.class, MatchCommand.class,
-            MatchBenchCommand.class, EvaluateDetectionCommand.Group.class, CommandLine.HelpCommand.class})
+            MatchBenchCommand.class, EvaluateDetectionCommand.Group.class, KeygenCommand.class, PublishCommand.class, CommandLine.HelpCommand.class})
 public final class VisionStreamsCli {
 
     /** Commands that need the embedded broker; a production build (-Dproduction) leaves them out. */

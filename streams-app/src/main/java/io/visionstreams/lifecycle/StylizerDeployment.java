@@ -23,7 +23,7 @@ import io.visionstreams.models.stylization.Stylizer;
  * One stylisation model being served in this process: model → runtime session (created once, shared)
  * → dynamic batcher → {@link Stylizer}. Closing releases them in reverse order.
  */
-public final class StylizerDeployment implements AutoCloseable {
+public final class StylizerDeployment implements ModelDeployment {
 
     private static final Logger LOG = LoggerFactory.getLogger(StylizerDeployment.class);
 
@@ -65,12 +65,20 @@ public final class StylizerDeployment implements AutoCloseable {
     }
 
     public static StylizerDeployment open(Settings s) throws IOException, InferenceException {
-        LoadedModel model = ModelZoo.resolve(s.model());
+        return open(s, ModelZoo.resolve(s.model()));
+    }
+
+    /**
+     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.model()}
+     * is ignored. A descriptor for another task, or a graph that disagrees with it, is an
+     * {@link IncompatibleModelException}.
+     */
+    public static StylizerDeployment open(Settings s, LoadedModel model) throws InferenceException {
         StyleSpec spec;
         try {
             spec = StyleSpec.from(model.descriptor());
         } catch (IllegalArgumentException e) {
-            throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
+            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
         }
         ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
                 session -> checkContract(spec, session),
@@ -80,7 +88,7 @@ public final class StylizerDeployment implements AutoCloseable {
             InferenceRuntime runtime = served.runtime();
             Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
                     s.inferenceTimeout());
-            LOG.info("serving stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
+            LOG.info("loaded stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
                     model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
                     model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
             return new StylizerDeployment(served, stylizer);
@@ -121,12 +129,19 @@ public final class StylizerDeployment implements AutoCloseable {
         return stylizer;
     }
 
+    @Override
     public LoadedModel model() {
         return served.model();
     }
 
+    @Override
     public InferenceSession session() {
         return served.session();
+    }
+
+    @Override
+    public DynamicBatcher batcher() {
+        return served.batcher();
     }
 
     /** Idempotent: a second close does nothing. */

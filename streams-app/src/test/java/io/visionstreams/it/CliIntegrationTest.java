@@ -106,7 +106,7 @@ class CliIntegrationTest {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String cmd : List.of("demo", "run", "produce", "consume", "detect", "bench")) {
+        for (String cmd : List.of("demo", "run", "produce", "consume", "detect", "bench", "keygen", "publish")) {
             Run r = cli(cmd, "--help");
             assertEquals(0, r.exitCode(), cmd);
             assertTrue(r.out().contains("Usage:"), cmd + ": " + r.out());
