@@ -3,6 +3,7 @@ package io.visionstreams.lifecycle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -96,13 +97,30 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      * @return true when it serves now; false when it was rejected (the old version still serves)
      */
     public boolean install(ModelRelease release) {
+        return install(release, false);
+    }
+
+    /**
+     * Installs a release whose record came from the local cache ({@link #cachedReleases}) and may no longer
+     * be on the topic: the same checks, but its artifacts are verified in the cache, not fetched again.
+     */
+    public boolean installCached(ModelRelease release) {
+        return install(release, true);
+    }
+
+    /** The release records the cache kept for this model (unverified; see {@link ReleaseFetcher#cached}). */
+    public java.util.List<ModelRelease> cachedReleases() {
+        return fetcher.cached(modelName);
+    }
+
+    private boolean install(ModelRelease release, boolean fromCache) {
         long t0 = System.nanoTime();
         String version = release.getVersion();
         metrics.installing();
         report(ServingState.INSTALLING, release, null, null);
         T candidate = null;
         try {
-            FetchedRelease fetched = fetcher.fetch(release);
+            FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
             LoadedModel model = load(fetched);
             try {
                 candidate = opener.open(model);
@@ -148,6 +166,45 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         }
         report(reason == RejectReason.NOT_NEWER ? ServingState.SERVING : ServingState.REJECTED, release, reason,
                 message);
+    }
+
+    /**
+     * The releases consumer failed (first failure of a streak): counted, reported as SERVING the current version
+     * with reason {@value #FOLLOWING_FAILED} and the error, so an operator sees that releases are not followed.
+     */
+    public void followingFailed(String error, Duration retryIn) {
+        metrics.followingFailed(error);
+        reportFollowing(FOLLOWING_FAILED, "release follower failed (" + error + "); retrying in " + retryIn.toMillis()
+                + " ms while " + servingVersion + " keeps serving");
+    }
+
+    /** A later failure of the same streak: counted, not reported again. */
+    public void followingFailedAgain(String error) {
+        metrics.followingFailed(error);
+    }
+
+    /** The releases consumer works again after {@code failures} failed attempts. */
+    public void followingRecovered(int failures) {
+        metrics.followingRecovered();
+        reportFollowing(null, "release follower recovered after " + failures + " failed attempt(s)");
+    }
+
+    /** The follower stopped (shutdown). */
+    public void followingStopped() {
+        metrics.followingStopped();
+    }
+
+    /** Reason on the status topic while the releases consumer is failing (the state stays SERVING). */
+    public static final String FOLLOWING_FAILED = "FOLLOWING_FAILED";
+
+    private void reportFollowing(String reason, String message) {
+        try {
+            status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
+                    .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
+                    .setReason(reason).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: cannot report the follower's state: {}", modelName, e.toString());
+        }
     }
 
     /** Reports what serves now, e.g. after start-up when no release was installed. */
