@@ -45,6 +45,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         T open(LoadedModel model) throws InferenceException;
     }
 
+    /**
+     * Runtime-specific preparation of a fetched, verified release before it is opened, e.g. adopting the
+     * published TensorRT plan built for this GPU into the plan cache. Returns a line to log, or null. A failure
+     * must not reject the release: the runtime then does what it does without the artifact.
+     */
+    @FunctionalInterface
+    public interface Preparation {
+        String prepare(FetchedRelease fetched, byte[] onnx);
+
+        Preparation NONE = (f, o) -> null;
+    }
+
     /** Validation settings: golden tolerance (fraction of each output's range) and warm-up runs. */
     public record Checks(double goldenTolerance, int warmupRuns) {
         public static Checks defaults() {
@@ -62,6 +74,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     private final Checks checks;
     private volatile String servingVersion;
     private volatile String servingKeyId;
+    private volatile Preparation preparation = Preparation.NONE;
 
     public ReleaseInstaller(String instanceId, ModelSlot<T> slot, Opener<T> opener, ReleaseFetcher fetcher,
                             StatusReporter status, ServingMetrics metrics, Checks checks) {
@@ -75,6 +88,12 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         ModelDescriptor d = slot.peek().model().descriptor();
         this.modelName = d.name();
         this.servingVersion = d.version();
+    }
+
+    /** Sets what runs between fetching a release and opening it (e.g. plan adoption); returns this. */
+    public ReleaseInstaller<T> preparingWith(Preparation p) {
+        this.preparation = p == null ? Preparation.NONE : p;
+        return this;
     }
 
     /** The model name releases must carry to be installed here. */
@@ -122,6 +141,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         try {
             FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
             LoadedModel model = load(fetched);
+            prepare(fetched, model);
             try {
                 candidate = opener.open(model);
             } catch (IncompatibleModelException e) {
@@ -247,6 +267,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         } catch (IOException | RuntimeException e) {
             throw new ReleaseRejectedException(RejectReason.LOAD_FAILED, what + ": cannot read the descriptor or ONNX: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void prepare(FetchedRelease fetched, LoadedModel model) {
+        try {
+            String said = preparation.prepare(fetched, model.onnx());
+            if (said != null) {
+                LOG.info("model {}: release {}: {}", modelName, fetched.version(), said);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: release {}: preparing runtime artifacts failed ({}); opening it without them", modelName,
+                    fetched.version(), e.toString());
         }
     }
 
