@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.visionstreams.lifecycle.DetectorDeployment;
-import io.visionstreams.lifecycle.IncompatibleModelException;
 import io.visionstreams.lifecycle.ModelDeployment;
 import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.lifecycle.ReleaseInstaller;
@@ -191,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return releases.start(client, dir, slot, opener);
+            return releases.start(client, dir, serving.runtime, slot, opener);
         } catch (Exception | Error e) {
             slot.close();
             throw e;
@@ -247,16 +246,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> styles = deployment.stylizer().translator().spec().styles();
         ModelSlot<StylizerDeployment> slot = new ModelSlot<>(deployment);
         // records name styles and the default style is over this list: a release must keep it
-        ReleaseFollowing following = startFollowing(client, dir, slot, model -> {
-            StylizerDeployment d = StylizerDeployment.open(ss, model);
-            List<String> offered = d.stylizer().translator().spec().styles();
-            if (!offered.equals(styles)) {
-                d.close();
-                throw new IncompatibleModelException("model " + model.location() + " has styles " + offered
-                        + "; the stream serves " + styles);
-            }
-            return d;
-        });
+        ReleaseFollowing following = startFollowing(client, dir, slot, StylizerDeployment.releaseOpener(ss, styles));
         TopologyService service;
         try {
             service = TopologyService.stylize(client, settings(appId, dir), topics, slot, defaultStyle);

@@ -3,6 +3,7 @@ package io.visionstreams.lifecycle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -44,6 +45,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         T open(LoadedModel model) throws InferenceException;
     }
 
+    /**
+     * Runtime-specific preparation of a fetched, verified release before it is opened, e.g. adopting the
+     * published TensorRT plan built for this GPU into the plan cache. Returns a line to log, or null. A failure
+     * must not reject the release: the runtime then does what it does without the artifact.
+     */
+    @FunctionalInterface
+    public interface Preparation {
+        String prepare(FetchedRelease fetched, byte[] onnx);
+
+        Preparation NONE = (f, o) -> null;
+    }
+
     /** Validation settings: golden tolerance (fraction of each output's range) and warm-up runs. */
     public record Checks(double goldenTolerance, int warmupRuns) {
         public static Checks defaults() {
@@ -61,6 +74,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     private final Checks checks;
     private volatile String servingVersion;
     private volatile String servingKeyId;
+    private volatile Preparation preparation = Preparation.NONE;
 
     public ReleaseInstaller(String instanceId, ModelSlot<T> slot, Opener<T> opener, ReleaseFetcher fetcher,
                             StatusReporter status, ServingMetrics metrics, Checks checks) {
@@ -74,6 +88,12 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         ModelDescriptor d = slot.peek().model().descriptor();
         this.modelName = d.name();
         this.servingVersion = d.version();
+    }
+
+    /** Sets what runs between fetching a release and opening it (e.g. plan adoption); returns this. */
+    public ReleaseInstaller<T> preparingWith(Preparation p) {
+        this.preparation = p == null ? Preparation.NONE : p;
+        return this;
     }
 
     /** The model name releases must carry to be installed here. */
@@ -96,14 +116,32 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      * @return true when it serves now; false when it was rejected (the old version still serves)
      */
     public boolean install(ModelRelease release) {
+        return install(release, false);
+    }
+
+    /**
+     * Installs a release whose record came from the local cache ({@link #cachedReleases}) and may no longer
+     * be on the topic: the same checks, but its artifacts are verified in the cache, not fetched again.
+     */
+    public boolean installCached(ModelRelease release) {
+        return install(release, true);
+    }
+
+    /** The release records the cache kept for this model (unverified; see {@link ReleaseFetcher#cached}). */
+    public java.util.List<ModelRelease> cachedReleases() {
+        return fetcher.cached(modelName);
+    }
+
+    private boolean install(ModelRelease release, boolean fromCache) {
         long t0 = System.nanoTime();
         String version = release.getVersion();
         metrics.installing();
         report(ServingState.INSTALLING, release, null, null);
         T candidate = null;
         try {
-            FetchedRelease fetched = fetcher.fetch(release);
+            FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
             LoadedModel model = load(fetched);
+            prepare(fetched, model);
             try {
                 candidate = opener.open(model);
             } catch (IncompatibleModelException e) {
@@ -150,6 +188,45 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
                 message);
     }
 
+    /**
+     * The releases consumer failed (first failure of a streak): counted, reported as SERVING the current version
+     * with reason {@value #FOLLOWING_FAILED} and the error, so an operator sees that releases are not followed.
+     */
+    public void followingFailed(String error, Duration retryIn) {
+        metrics.followingFailed(error);
+        reportFollowing(FOLLOWING_FAILED, "release follower failed (" + error + "); retrying in " + retryIn.toMillis()
+                + " ms while " + servingVersion + " keeps serving");
+    }
+
+    /** A later failure of the same streak: counted, not reported again. */
+    public void followingFailedAgain(String error) {
+        metrics.followingFailed(error);
+    }
+
+    /** The releases consumer works again after {@code failures} failed attempts. */
+    public void followingRecovered(int failures) {
+        metrics.followingRecovered();
+        reportFollowing(null, "release follower recovered after " + failures + " failed attempt(s)");
+    }
+
+    /** The follower stopped (shutdown). */
+    public void followingStopped() {
+        metrics.followingStopped();
+    }
+
+    /** Reason on the status topic while the releases consumer is failing (the state stays SERVING). */
+    public static final String FOLLOWING_FAILED = "FOLLOWING_FAILED";
+
+    private void reportFollowing(String reason, String message) {
+        try {
+            status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
+                    .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
+                    .setReason(reason).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: cannot report the follower's state: {}", modelName, e.toString());
+        }
+    }
+
     /** Reports what serves now, e.g. after start-up when no release was installed. */
     public void reportServing() {
         status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
@@ -190,6 +267,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         } catch (IOException | RuntimeException e) {
             throw new ReleaseRejectedException(RejectReason.LOAD_FAILED, what + ": cannot read the descriptor or ONNX: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void prepare(FetchedRelease fetched, LoadedModel model) {
+        try {
+            String said = preparation.prepare(fetched, model.onnx());
+            if (said != null) {
+                LOG.info("model {}: release {}: {}", modelName, fetched.version(), said);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: release {}: preparing runtime artifacts failed ({}); opening it without them", modelName,
+                    fetched.version(), e.toString());
         }
     }
 

@@ -31,6 +31,9 @@ public final class ServingMetrics implements ServingMetricsMXBean, AutoCloseable
     private final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
     private volatile long lastInstallMillis = -1;
     private volatile long lastSwapEpochMillis = -1;
+    private volatile String followingState = "FOLLOWING";
+    private final AtomicLong followingFailures = new AtomicLong();
+    private volatile String lastFollowingError;
     private ObjectName registered;
 
     public ServingMetrics(String modelName, String servingVersion) {
@@ -73,6 +76,36 @@ public final class ServingMetrics implements ServingMetricsMXBean, AutoCloseable
     /** A release not installed because a better one is serving: counted, but the state stays SERVING. */
     void skipped(String reason) {
         rejections.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** The releases consumer failed; the follower retries while the current version keeps serving. */
+    void followingFailed(String error) {
+        followingState = "RETRYING";
+        followingFailures.incrementAndGet();
+        lastFollowingError = error;
+    }
+
+    void followingRecovered() {
+        followingState = "FOLLOWING";
+    }
+
+    void followingStopped() {
+        followingState = "STOPPED";
+    }
+
+    @Override
+    public String getFollowingState() {
+        return followingState;
+    }
+
+    @Override
+    public long getFollowingFailures() {
+        return followingFailures.get();
+    }
+
+    @Override
+    public String getLastFollowingError() {
+        return lastFollowingError;
     }
 
     @Override

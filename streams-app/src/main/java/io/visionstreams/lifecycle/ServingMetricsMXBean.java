@@ -23,4 +23,13 @@ public interface ServingMetricsMXBean {
 
     /** Wall-clock time of the last swap, epoch milliseconds (-1 before the first). */
     long getLastSwapEpochMillis();
+
+    /** FOLLOWING, RETRYING (the releases consumer failed; the serving version is unaffected) or STOPPED. */
+    String getFollowingState();
+
+    /** Failed attempts of the releases consumer since start (each retried after a capped back-off). */
+    long getFollowingFailures();
+
+    /** The last failure of the releases consumer, or null. */
+    String getLastFollowingError();
 }

@@ -2,6 +2,7 @@ package io.visionstreams.lifecycle;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -96,6 +97,25 @@ public final class StylizerDeployment implements ModelDeployment {
             served.close();
             throw e;
         }
+    }
+
+    /**
+     * How a release follower opens a stylisation release for a stream serving {@code styles}: records name
+     * styles and the default style is chosen over this list, so a release must offer exactly the same list
+     * (in order); anything else is an {@link IncompatibleModelException} (INCOMPATIBLE_SIGNATURE).
+     */
+    public static ReleaseInstaller.Opener<StylizerDeployment> releaseOpener(Settings s, List<String> styles) {
+        List<String> served = List.copyOf(styles);
+        return model -> {
+            StylizerDeployment d = open(s, model);
+            List<String> offered = d.stylizer().translator().spec().styles();
+            if (!offered.equals(served)) {
+                d.close();
+                throw new IncompatibleModelException("model " + model.location() + " has styles " + offered
+                        + "; the stream serves " + served);
+            }
+            return d;
+        };
     }
 
     /** The descriptor and the ONNX graph must agree: input and output names, 3 colour channels, style count. */

@@ -23,9 +23,17 @@ import io.visionstreams.release.TrustedKeys;
  */
 public final class ReleaseFollowing implements AutoCloseable {
 
-    /** Where releases come from and where status goes. */
+    /**
+     * Where releases come from and where status goes; {@code preparation} runs between fetching a release and
+     * opening it (the TensorRT plan adoption of {@code --runtime tensorrt|auto}).
+     */
     public record Settings(String instanceId, String releasesTopic, String statusTopic, Path cacheDir,
-                           ReleaseInstaller.Checks checks, Duration catchUpTimeout) {
+                           ReleaseInstaller.Checks checks, Duration catchUpTimeout,
+                           ReleaseInstaller.Preparation preparation) {
+        public Settings(String instanceId, String releasesTopic, String statusTopic, Path cacheDir,
+                        ReleaseInstaller.Checks checks, Duration catchUpTimeout) {
+            this(instanceId, releasesTopic, statusTopic, cacheDir, checks, catchUpTimeout, ReleaseInstaller.Preparation.NONE);
+        }
     }
 
     private final KafkaStatusReporter status;
@@ -56,7 +64,8 @@ public final class ReleaseFollowing implements AutoCloseable {
         String model = slot.peek().model().descriptor().name();
         ServingMetrics metrics = new ServingMetrics(model, slot.peek().model().descriptor().version()).registerJmx();
         ReleaseInstaller<T> installer = new ReleaseInstaller<>(s.instanceId(), slot, opener,
-                new ReleaseFetcher(store, trusted, s.cacheDir()), status, metrics, s.checks());
+                new ReleaseFetcher(store, trusted, s.cacheDir()), status, metrics, s.checks())
+                .preparingWith(s.preparation());
         ReleaseFollower follower = new ReleaseFollower(client, s.releasesTopic(), trusted, List.of(installer));
         ReleaseFollowing f = new ReleaseFollowing(status, metrics, installer, follower, store);
         try {

@@ -37,6 +37,7 @@ import io.visionstreams.ops.ReleaseFollowing;
 import io.visionstreams.ops.TopicTail;
 import io.visionstreams.release.DirectoryArtifactStore;
 import io.visionstreams.release.RejectReason;
+import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseKeys;
 import io.visionstreams.release.TrustedKeys;
 import io.visionstreams.schema.Detections;
@@ -249,19 +250,8 @@ class HotSwapIntegrationTest {
 
     private DetectionTopology.Topics topics(String prefix, int partitions) throws Exception {
         DetectionTopology.Topics t = createTopics(client, prefix, partitions);
+        // both return once the topics are visible to clients (TopicAdmin waits for their metadata)
         ReleaseFollowing.ensureTopics(client, prefix + "-releases", prefix + "-status", (short) 1);
-        // created is not yet visible: a tail that looks too early would assign no partitions and see nothing
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(client,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            for (String topic : List.of(t.frames(), t.detections(), t.deadLetter(), prefix + "-releases", prefix + "-status")) {
-                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (c.partitionsFor(topic, Duration.ofSeconds(10)).isEmpty()) {
-                    assertTrue(System.nanoTime() < end, topic + " never appeared in the metadata");
-                    Thread.sleep(100);
-                }
-            }
-        }
         return t;
     }
 
@@ -467,6 +457,98 @@ class HotSwapIntegrationTest {
                     assertEquals("2", seen.bySeq.get(i).get(0).version());
                 }
                 assertEquals(0, seen.deadLetters.get());
+            }
+        }
+    }
+
+    /** Follows releases for a slot of its own, without a topology: what serves after catch-up is the point. */
+    record FollowerOnly(ReleaseFollowing following, ModelSlot<DetectorDeployment> slot) implements AutoCloseable {
+        ReleaseInstaller<?> installer() {
+            return following.installer();
+        }
+
+        io.visionstreams.lifecycle.ServingMetrics metrics() {
+            return following.metrics();
+        }
+
+        @Override
+        public void close() {
+            try {
+                following.close();
+            } finally {
+                slot.close();
+            }
+        }
+    }
+
+    private FollowerOnly follower(String instance, String releasesTopic, String statusTopic, Path cache, Path storeDir)
+            throws Exception {
+        ModelSlot<DetectorDeployment> slot = new ModelSlot<>(DetectorDeployment.open(SERVING));
+        try {
+            return new FollowerOnly(ReleaseFollowing.start(client, new ReleaseFollowing.Settings(instance, releasesTopic,
+                            statusTopic, cache, ReleaseInstaller.Checks.defaults(), Duration.ofSeconds(60)), slot,
+                    model -> DetectorDeployment.open(SERVING, model), TrustedKeys.of(trustedKey.getPublic()),
+                    new DirectoryArtifactStore(storeDir)), slot);
+        } catch (Exception e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    @Test
+    void afterCompactionARestartedInstanceServesTheLastGoodReleaseFromItsCacheAndRejectsATamperedCache() throws Exception {
+        String prefix = "compact";
+        DetectionTopology.Topics topics = topics(prefix, 1);
+        String statusTopic = prefix + "-status";
+        Path cache = Files.createDirectories(tmp.resolve(prefix + "-cache"));
+        try (ReleaseFixtures releases = fixtures(prefix);
+             Observed seen = new Observed(topics, statusTopic)) {
+            releases.signAndPublish(prefix + "-releases", releases.draft("2"), trustedKey);
+            ReleaseFixtures.Draft bad = releases.draft("3"); // the newest, and it fails its golden check
+            bad.goldenOut.get("boxes")[0] += 1000f;
+            ModelRelease release3 = releases.signAndPublish(prefix + "-releases", bad, trustedKey);
+            try (FollowerOnly first = follower("first", prefix + "-releases", statusTopic, cache, releases.storeDir)) {
+                assertEquals("2", first.installer().servingVersion());
+            }
+
+            // compaction removed 2: a topic holding only 3, and the cache the first instance left behind
+            String compacted = prefix + "-compacted-releases";
+            ReleaseFollowing.ensureTopics(client, compacted, statusTopic, (short) 1);
+            releases.publish(compacted, release3);
+            try (FollowerOnly restarted = follower("restarted", compacted, statusTopic, cache, releases.storeDir)) {
+                assertEquals("2", restarted.installer().servingVersion(), "the last good release, from the cache");
+                assertNotNull(seen.awaitStatus(s -> "restarted".equals(s.getInstanceId())
+                        && s.getState() == ServingState.SERVING && "2".equals(s.getServingVersion()),
+                        Duration.ofSeconds(20)), "statuses: " + seen.statuses);
+                assertNotNull(seen.awaitStatus(s -> "restarted".equals(s.getInstanceId()) && "3".equals(s.getLastRelease())
+                        && RejectReason.GOLDEN_MISMATCH.name().equals(s.getReason()), Duration.ofSeconds(20)));
+            }
+
+            // a cached artifact altered on disk: rejected, not repaired from the store, and nothing else is left
+            Path cachedOnnx = cache.resolve(MODEL).resolve("2").resolve("model.onnx");
+            byte[] onnx = Files.readAllBytes(cachedOnnx);
+            onnx[onnx.length / 2] ^= 0x5a;
+            Files.write(cachedOnnx, onnx);
+            try (FollowerOnly tampered = follower("tampered-artifact", compacted, statusTopic, cache,
+                    releases.storeDir)) {
+                assertEquals("1", tampered.installer().servingVersion(), "falls back to the configured model");
+                assertNotNull(seen.awaitStatus(s -> "tampered-artifact".equals(s.getInstanceId())
+                        && "2".equals(s.getLastRelease()) && RejectReason.CHECKSUM_MISMATCH.name().equals(s.getReason()),
+                        Duration.ofSeconds(20)), "statuses: " + seen.statuses);
+                assertEquals(1, tampered.metrics().rejections(RejectReason.CHECKSUM_MISMATCH.name()));
+            }
+
+            // a cached record altered on disk (turned into a pin): its signature fails before anything is read
+            Files.write(cachedOnnx, releases.draft("2").onnx);
+            Path record = cache.resolve(MODEL).resolve("2").resolve(ReleaseFetcher.RECORD_FILE);
+            ModelRelease cached2 = VisionSerdes.modelRelease().decode(Files.readAllBytes(record));
+            Files.write(record, VisionSerdes.modelRelease().encode(ReleaseFixtures.altered(cached2, b -> b.setPinned(true))));
+            try (FollowerOnly tampered = follower("tampered-record", compacted, statusTopic, cache,
+                    releases.storeDir)) {
+                assertEquals("1", tampered.installer().servingVersion());
+                assertNotNull(seen.awaitStatus(s -> "tampered-record".equals(s.getInstanceId())
+                        && "2".equals(s.getLastRelease()) && RejectReason.BAD_SIGNATURE.name().equals(s.getReason()),
+                        Duration.ofSeconds(20)), "statuses: " + seen.statuses);
             }
         }
     }
