@@ -97,11 +97,12 @@ class PublishedPlansTest {
                 Map.of("gpu", H100.gpuName(), "computeCapability", "9.0", "tensorrtVersion", "11.2", "precision", "FP16"),
                 file);
         PlanCache cache = new PlanCache(tmp.resolve("cache"));
-        PlanKey key = PublishedPlans.keyFor(H100, ONNX_SHA, OPTIONS, Precision.FP32);
+        PlanKey key = PublishedPlans.keyFor(H100, ONNX_SHA, OPTIONS, Precision.FP16);
         PublishedPlans.adopt(cache, key, c, "m/1");
 
-        // the key TensorRtRuntime computes for this ONNX on this device with these options
-        PlanKey runtimeKey = new PlanKey(H100.gpuName(), 9, 0, 110201, ONNX_SHA, BuildOptions.MIN_BATCH, 8, 32);
+        // the key TensorRtRuntime computes for this ONNX on this device with these options at --precision fp16
+        PlanKey runtimeKey = new PlanKey(H100.gpuName(), 9, 0, 110201, ONNX_SHA, BuildOptions.MIN_BATCH, 8, 32,
+                Precision.FP16);
         PlanCache.Lookup hit = new PlanCache(tmp.resolve("cache")).load(runtimeKey);
         assertTrue(hit.hit(), hit.rejection());
         assertArrayEquals(engine, hit.plan().plan());
