@@ -101,8 +101,9 @@ public final class DetectorDeployment implements ModelDeployment {
             DynamicBatcher batcher = served.batcher();
             InferenceRuntime runtime = served.runtime();
             Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
-            LOG.info("loaded detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
-                    model.descriptor().version(), model.location(), runtime.name(), s.maxBatchSize(),
+            LOG.info("loaded detector {}:{} from {} on {}{} (max batch {}, max delay {} ms)", model.descriptor().name(),
+                    model.descriptor().version(), model.location(), runtime.name(),
+                    s.precision() == Precision.FP16 ? " fp16" : "", s.maxBatchSize(),
                     s.maxQueueDelay().toMillis());
             return new DetectorDeployment(served, detector);
         } catch (RuntimeException e) {

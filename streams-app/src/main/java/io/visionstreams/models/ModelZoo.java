@@ -58,7 +58,10 @@ public final class ModelZoo {
             throw new IOException("bundled model " + nameVersion + ": invalid model.json: " + e.getMessage(), e);
         }
         byte[] onnx = readResource(base + d.onnx(), nameVersion);
-        return verified(d, onnx, "bundled:" + nameVersion);
+        LoadedModel m = verified(d, onnx, "bundled:" + nameVersion);
+        try (InputStream fp16 = ModelZoo.class.getResourceAsStream(base + FP16_ONNX_FILE)) {
+            return fp16 == null ? m : new LoadedModel(d, onnx, m.location(), fp16.readAllBytes());
+        }
     }
 
     public static LoadedModel loadDirectory(Path dir) throws IOException {
