@@ -69,7 +69,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--fp16", paramLabel = "FILE", description = "FP16 variant of the ONNX (kind onnx-fp16).")
     Path fp16;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "Prebuilt TensorRT plan, repeatable; each needs a --plan-tags.")
+    @Option(names = "--plan", paramLabel = "FILE", description = "Prebuilt TensorRT plan, repeatable; each needs a --plan-tags. A plan in a plan-cache entry "
+                    + "(manifest.json beside it) gets onnx, profile and precision from the manifest and is refused "
+                    + "unless built from this release's ONNX or --fp16 ONNX.")
     List<Path> plans = new ArrayList<>();
 
     @Option(names = "--plan-tags", paramLabel = "gpu=..,cc=..,trt=..",

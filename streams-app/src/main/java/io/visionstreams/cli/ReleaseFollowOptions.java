@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.TensorRtBackend;
 import io.visionstreams.inference.tensorrt.PublishedPlans;
 import io.visionstreams.lifecycle.ModelDeployment;
@@ -87,13 +88,14 @@ public final class ReleaseFollowOptions {
 
     /** Starts following for the model in {@code slot}; returns once the releases published so far were read. */
     <T extends ModelDeployment> ReleaseFollowing start(Properties client, Path stateDir, String runtime,
-                                                       ModelSlot<T> slot, ReleaseInstaller.Opener<T> opener)
+                                                       Precision precision, ModelSlot<T> slot, ReleaseInstaller.Opener<T> opener)
             throws Exception {
         TrustedKeys trusted = TrustedKeys.load(trustedKeys);
         URI store = releaseStore.contains(":") ? URI.create(releaseStore) : Path.of(releaseStore).toAbsolutePath().toUri();
         Path cache = Files.createDirectories(releaseCache != null ? releaseCache : stateDir.resolve("release-cache"));
         ReleaseFollowing.Settings s = new ReleaseFollowing.Settings(instanceId(), releasesTopic, statusTopic, cache,
-                new ReleaseInstaller.Checks(goldenTolerance, 3), Duration.ofMinutes(5), preparation(runtime));
+                new ReleaseInstaller.Checks(goldenTolerance, 3, precision), Duration.ofMinutes(5),
+                preparation(runtime, precision));
         System.err.println("following " + releasesTopic + " as " + s.instanceId() + ", trusting keys " + trusted.keyIds()
                 + ", artifacts from " + store);
         return ReleaseFollowing.start(client, s, slot, opener, trusted, ArtifactStore.forUri(store, storeOptions));
@@ -101,9 +103,9 @@ public final class ReleaseFollowOptions {
 
     /**
      * On a runtime that may be TensorRT, a release's published plan built for this GPU goes into the plan cache
-     * before the release is opened (else the runtime builds from the ONNX); on the CPU runtime plans are ignored.
+     * (for the ONNX variant served at {@code precision}) before the release is opened (else the runtime builds from the ONNX); on the CPU runtime plans are ignored.
      */
-    static ReleaseInstaller.Preparation preparation(String runtime) {
+    static ReleaseInstaller.Preparation preparation(String runtime, Precision precision) {
         String r = runtime == null ? "auto" : runtime.trim().toLowerCase(java.util.Locale.ROOT);
         if (!r.equals("tensorrt") && !r.equals("auto")) {
             return ReleaseInstaller.Preparation.NONE;
@@ -113,7 +115,8 @@ public final class ReleaseFollowOptions {
             for (Map.Entry<ModelArtifact, Path> e : fetched.all(ArtifactKinds.TENSORRT_PLAN)) {
                 plans.add(new PublishedPlans.Candidate(e.getKey().getUri(), e.getKey().getTags(), e.getValue()));
             }
-            return TensorRtBackend.adoptPublishedPlan(fetched.modelName() + "/" + fetched.version(), plans, onnx);
+            return TensorRtBackend.adoptPublishedPlan(fetched.modelName() + "/" + fetched.version(), plans, onnx,
+                    precision);
         };
     }
 

@@ -190,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return releases.start(client, dir, serving.runtime, slot, opener);
+            return releases.start(client, dir, serving.runtime, serving.precision(), slot, opener);
         } catch (Exception | Error e) {
             slot.close();
             throw e;

@@ -2,6 +2,8 @@ package io.visionstreams.cli;
 
 import java.time.Duration;
 
+import io.visionstreams.inference.InferenceRuntimes;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.lifecycle.DetectorDeployment;
 import io.visionstreams.models.ModelZoo;
 import io.visionstreams.models.detection.DetectionOptions;
@@ -17,6 +19,14 @@ public final class ServingOptions {
     @Option(names = "--runtime", defaultValue = "auto",
             description = "Inference runtime: auto, cpu (ONNX Runtime) or tensorrt (default: ${DEFAULT-VALUE}).")
     String runtime;
+
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32, or fp16: on TensorRT build the engine from the model's FP16 ONNX (a release's onnx-fp16, "
+                    + "a model directory's model.fp16.onnx; a release without one is rejected). ONNX Runtime on the CPU "
+                    + "always serves FP32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    private Precision effectivePrecision;
 
     @Option(names = "--intra-op-threads", defaultValue = "0",
             description = "ONNX Runtime threads per operator; 0 = one per core (default: ${DEFAULT-VALUE}).")
@@ -43,10 +53,19 @@ public final class ServingOptions {
             + "the 'explain' header or metadata key (default: off).")
     boolean explain;
 
+    /** The precision this instance serves at: fp16 only on TensorRT (decided, and a fallback logged, once). */
+    Precision precision() {
+        if (effectivePrecision == null) {
+            effectivePrecision = InferenceRuntimes.effectivePrecision(runtime, Precision.parse(precision));
+        }
+        return effectivePrecision;
+    }
+
     DetectorDeployment.Settings settings() {
         return DetectorDeployment.Settings.defaults()
                 .withModel(model)
                 .withRuntime(runtime)
+                .withPrecision(precision())
                 .withBatching(maxBatch, Duration.ofMillis(maxDelayMs))
                 .withDetection(new DetectionOptions(scoreThreshold, iouThreshold, maxDetections, explain))
                 .withIntraOpThreads(intraOpThreads);

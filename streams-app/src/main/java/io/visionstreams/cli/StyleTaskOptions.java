@@ -45,6 +45,7 @@ public final class StyleTaskOptions {
         return StylizerDeployment.Settings.defaults()
                 .withModel(styleModel)
                 .withRuntime(serving.runtime, serving.intraOpThreads)
+                .withPrecision(serving.precision())
                 .withBatching(serving.maxBatch, Duration.ofMillis(serving.maxDelayMs))
                 .withStylization(new StylizationOptions(maxSide, outputFormat, quality));
     }

@@ -33,24 +33,26 @@ public final class TensorRtBackend {
         return TensorRtProbe.probe().describe();
     }
 
-    public static InferenceRuntime create() throws InferenceException {
+    public static InferenceRuntime create(Precision precision) throws InferenceException {
         TensorRtProbe.Result probe = TensorRtProbe.probe();
         if (!probe.available()) {
             throw new InferenceException("--runtime tensorrt: " + probe.describe()
                     + " (use --runtime cpu, or auto to fall back to ONNX Runtime; deploy/README.md lists the "
                     + "native libraries a GPU host needs)");
         }
-        return TensorRtRuntime.fromSystemProperties();
+        return TensorRtRuntime.fromSystemProperties(precision);
     }
 
     /**
-     * For a release about to be opened on TensorRT: puts the published plan built for this host into the plan
+     * For a release about to be opened on TensorRT: {@code onnx} is the variant it will build from at
+     * {@code precision}; puts the published plan built for this host into the plan
      * cache the runtime reads, so it loads that plan instead of building one. Nothing happens when TensorRT is
      * not available here (the release opens on ONNX Runtime). Never throws.
      *
      * @return one line saying what happened, or null when the release has no plans
      */
-    public static String adoptPublishedPlan(String release, List<PublishedPlans.Candidate> plans, byte[] onnx) {
+    public static String adoptPublishedPlan(String release, List<PublishedPlans.Candidate> plans, byte[] onnx,
+                                            Precision precision) {
         if (plans.isEmpty()) {
             return null;
         }
@@ -59,20 +61,20 @@ public final class TensorRtBackend {
             return plans.size() + " published TensorRT plan(s) not used: " + probe.describe();
         }
         return adopt(release, plans, onnx, PublishedPlans.DeviceFacts.of(probe),
-                new PlanCache(TensorRtRuntime.defaultCacheDir()), BuildOptions.fromSystemProperties());
+                new PlanCache(TensorRtRuntime.defaultCacheDir()), BuildOptions.fromSystemProperties(), precision);
     }
 
     /** {@link #adoptPublishedPlan} with the device facts, cache and options given (tests use fakes). */
     static String adopt(String release, List<PublishedPlans.Candidate> plans, byte[] onnx,
-                        PublishedPlans.DeviceFacts device, PlanCache cache, BuildOptions options) {
+                        PublishedPlans.DeviceFacts device, PlanCache cache, BuildOptions options, Precision precision) {
         String onnxSha = OnnxFacts.sha256(onnx);
-        PublishedPlans.Selection s = PublishedPlans.select(plans, device, onnxSha, options);
+        PublishedPlans.Selection s = PublishedPlans.select(plans, device, onnxSha, options, precision);
         if (s.chosen() == null) {
             return "no published TensorRT plan matches " + device.gpuName() + " (compute " + device.ccMajor() + "."
                     + device.ccMinor() + ", TensorRT " + device.trtDotted() + "): " + String.join("; ", s.rejections())
                     + "; the runtime builds the engine from the ONNX";
         }
-        PlanKey key = PublishedPlans.keyFor(device, onnxSha, options);
+        PlanKey key = PublishedPlans.keyFor(device, onnxSha, options, precision);
         try {
             Path dir = PublishedPlans.adopt(cache, key, s.chosen(), release).directory();
             return "published TensorRT plan " + s.chosen().uri() + " adopted into the plan cache as " + dir.getFileName();

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
 import io.visionstreams.models.LoadedModel;
@@ -28,33 +29,39 @@ public final class DetectorDeployment implements ModelDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorDeployment.class);
 
     /** How to serve: which model, which runtime, batching and thresholds. */
-    public record Settings(String model, String runtime, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
+    public record Settings(String model, String runtime, Precision precision, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
                            int batchWorkers, Duration inferenceTimeout, DetectionOptions detection) {
         public static Settings defaults() {
-            return new Settings(ModelZoo.DEFAULT_DETECTOR, "auto", 0, 8, Duration.ofMillis(5), 1,
+            return new Settings(ModelZoo.DEFAULT_DETECTOR, "auto", Precision.FP32, 0, 8, Duration.ofMillis(5), 1,
                     Duration.ofSeconds(30), DetectionOptions.defaults());
         }
 
+        /** The ONNX variant to serve on TensorRT; ONNX Runtime always serves FP32 (see InferenceRuntimes). */
+        public Settings withPrecision(Precision p) {
+            return new Settings(model, runtime, p, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+                    inferenceTimeout, detection);
+        }
+
         public Settings withModel(String m) {
-            return new Settings(m, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+            return new Settings(m, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
                     detection);
         }
 
         public Settings withRuntime(String r) {
-            return new Settings(model, r, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+            return new Settings(model, r, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
                     detection);
         }
 
         public Settings withBatching(int maxBatch, Duration delay) {
-            return new Settings(model, runtime, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout, detection);
+            return new Settings(model, runtime, precision, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout, detection);
         }
 
         public Settings withIntraOpThreads(int n) {
-            return new Settings(model, runtime, n, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout, detection);
+            return new Settings(model, runtime, precision, n, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout, detection);
         }
 
         public Settings withDetection(DetectionOptions d) {
-            return new Settings(model, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+            return new Settings(model, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
                     inferenceTimeout, d);
         }
     }
@@ -87,15 +94,16 @@ public final class DetectorDeployment implements ModelDeployment {
             throw new IncompatibleModelException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
                     + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
         }
-        ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
+        ServedModel served = ServedModel.open(model, s.runtime(), s.precision(), s.intraOpThreads(),
                 session -> checkContract(spec, session),
                 s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
         try {
             DynamicBatcher batcher = served.batcher();
             InferenceRuntime runtime = served.runtime();
             Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
-            LOG.info("loaded detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
-                    model.descriptor().version(), model.location(), runtime.name(), s.maxBatchSize(),
+            LOG.info("loaded detector {}:{} from {} on {}{} (max batch {}, max delay {} ms)", model.descriptor().name(),
+                    model.descriptor().version(), model.location(), runtime.name(),
+                    s.precision() == Precision.FP16 ? " fp16" : "", s.maxBatchSize(),
                     s.maxQueueDelay().toMillis());
             return new DetectorDeployment(served, detector);
         } catch (RuntimeException e) {

@@ -21,6 +21,15 @@ public final class GoldenCheck {
      */
     public static final double DEFAULT_TOLERANCE = 0.01;
 
+    /**
+     * Least tolerance when the instance serves the FP16 ONNX: the golden output is the FP32 graph's. FP16 keeps
+     * 11 significant bits (relative rounding about 5e-4 per value) and rounding accumulates over a network's
+     * depth and reductions, so deviations of several tenths of a percent of the output range are normal; 3 % of
+     * the range leaves room for that while a wrong or differently trained network still misses by far more.
+     * Not yet calibrated on a GPU (no GPU host was available when it was chosen).
+     */
+    public static final double FP16_TOLERANCE = 0.03;
+
     private GoldenCheck() {
     }
 

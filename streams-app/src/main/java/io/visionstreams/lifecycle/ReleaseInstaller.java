@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceSession;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.Tensor;
 import io.visionstreams.models.LoadedModel;
 import io.visionstreams.models.ModelZoo;
+import io.visionstreams.release.ArtifactKinds;
 import io.visionstreams.release.FetchedRelease;
 import io.visionstreams.release.GoldenTensors;
 import io.visionstreams.release.RejectReason;
@@ -57,10 +59,28 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         Preparation NONE = (f, o) -> null;
     }
 
-    /** Validation settings: golden tolerance (fraction of each output's range) and warm-up runs. */
-    public record Checks(double goldenTolerance, int warmupRuns) {
+    /**
+     * Validation settings: golden tolerance (fraction of each output's range), warm-up runs, and the precision the
+     * instance serves at. At FP16 a release must carry {@code onnx-fp16} (else it is rejected as MISSING_ARTIFACT),
+     * and its golden output, which is always the FP32 graph's on ONNX Runtime, is compared with at least
+     * {@link GoldenCheck#FP16_TOLERANCE}.
+     */
+    public record Checks(double goldenTolerance, int warmupRuns, Precision precision) {
+        public Checks {
+            precision = precision == null ? Precision.FP32 : precision;
+        }
+
+        public Checks(double goldenTolerance, int warmupRuns) {
+            this(goldenTolerance, warmupRuns, Precision.FP32);
+        }
+
         public static Checks defaults() {
             return new Checks(GoldenCheck.DEFAULT_TOLERANCE, 3);
+        }
+
+        /** The golden tolerance for what this instance runs: FP16 rounding needs more room than FP32. */
+        public double effectiveGoldenTolerance() {
+            return precision == Precision.FP16 ? Math.max(goldenTolerance, GoldenCheck.FP16_TOLERANCE) : goldenTolerance;
         }
     }
 
@@ -141,7 +161,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         try {
             FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
             LoadedModel model = load(fetched);
-            prepare(fetched, model);
+            prepare(fetched, checks.precision() == Precision.FP16 ? model.onnxFp16() : model.onnx());
             try {
                 candidate = opener.open(model);
             } catch (IncompatibleModelException e) {
@@ -253,6 +273,16 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         Path json = fetched.require("descriptor");
         Path onnxFile = fetched.require("onnx");
         String what = modelName + ":" + fetched.release().getVersion();
+        Path fp16File = null;
+        if (checks.precision() == Precision.FP16) {
+            // checked before anything is opened: an FP16 instance never silently serves the FP32 graph
+            fp16File = fetched.artifacts().get(ArtifactKinds.ONNX_FP16);
+            if (fp16File == null) {
+                throw new ReleaseRejectedException(RejectReason.MISSING_ARTIFACT, what + ": this instance serves "
+                        + "--precision fp16 on TensorRT and the release has no onnx-fp16 artifact (publish it with "
+                        + "--fp16 FILE, or run this instance with --precision fp32)");
+            }
+        }
         try {
             ModelDescriptor d = ModelDescriptor.parse(Files.readString(json));
             byte[] onnx = Files.readAllBytes(onnxFile);
@@ -263,16 +293,17 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
             ModelDescriptor asReleased = new ModelDescriptor(fetched.release().getModelName(),
                     fetched.release().getVersion(), d.task(), d.onnx(), d.sha256(), d.input(), d.outputs(), d.decoder(),
                     d.camStride(), d.classes(), d.stylization(), d.trained());
-            return new LoadedModel(asReleased, onnx, "release:" + what);
+            byte[] fp16 = checks.precision() == Precision.FP16 ? Files.readAllBytes(fp16File) : null;
+            return new LoadedModel(asReleased, onnx, "release:" + what, fp16);
         } catch (IOException | RuntimeException e) {
             throw new ReleaseRejectedException(RejectReason.LOAD_FAILED, what + ": cannot read the descriptor or ONNX: "
                     + e.getMessage(), e);
         }
     }
 
-    private void prepare(FetchedRelease fetched, LoadedModel model) {
+    private void prepare(FetchedRelease fetched, byte[] servedOnnx) {
         try {
-            String said = preparation.prepare(fetched, model.onnx());
+            String said = preparation.prepare(fetched, servedOnnx);
             if (said != null) {
                 LOG.info("model {}: release {}: {}", modelName, fetched.version(), said);
             }
@@ -304,7 +335,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
             throw new ReleaseRejectedException(RejectReason.GOLDEN_MISMATCH, what + ": the golden input does not run: "
                     + e.getMessage(), e);
         }
-        String mismatch = GoldenCheck.mismatch(actual, out.shapes(), out.data(), checks.goldenTolerance());
+        String mismatch = GoldenCheck.mismatch(actual, out.shapes(), out.data(), checks.effectiveGoldenTolerance());
         if (mismatch != null) {
             throw new ReleaseRejectedException(RejectReason.GOLDEN_MISMATCH, what + ": " + mismatch);
         }

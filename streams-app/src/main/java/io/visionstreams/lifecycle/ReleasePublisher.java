@@ -31,6 +31,7 @@ import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.ModelSource;
 import io.visionstreams.inference.Tensor;
+import io.visionstreams.inference.tensorrt.PlanManifest;
 import io.visionstreams.models.LoadedModel;
 import io.visionstreams.models.ModelZoo;
 import io.visionstreams.ops.KafkaClientConfig;
@@ -104,7 +105,7 @@ public final class ReleasePublisher {
         ModelDescriptor d = renamed(model.descriptor(), req.name(), req.version());
         ArtifactStore.checkSegment("model name", d.name());
         ArtifactStore.checkSegment("version", d.version());
-        checkExtras(req, d);
+        List<PlanFile> plans = checkExtras(req, d);
         Path work = Files.createTempDirectory("publish-");
         try {
             Path descriptor = req.modelDir().resolve(ModelDescriptor.FILE_NAME);
@@ -125,7 +126,7 @@ public final class ReleasePublisher {
                 uploads.put(req.fp16Onnx(), ArtifactKinds.ONNX_FP16);
             }
             Map<Path, Map<String, String>> tags = new LinkedHashMap<>();
-            for (PlanFile p : req.plans()) {
+            for (PlanFile p : plans) {
                 uploads.put(p.file(), ArtifactKinds.TENSORRT_PLAN);
                 tags.put(p.file(), p.tags());
             }
@@ -165,14 +166,19 @@ public final class ReleasePublisher {
                 d.classes(), d.stylization(), d.trained());
     }
 
-    private static void checkExtras(Request req, ModelDescriptor d) {
+    /** Checks the FP16 ONNX and the plans; returns the plans with the tags their cache manifests add. */
+    private static List<PlanFile> checkExtras(Request req, ModelDescriptor d) throws IOException {
         if (req.fp16Onnx() != null && !Files.isRegularFile(req.fp16Onnx())) {
             throw new IllegalArgumentException("--fp16 " + req.fp16Onnx() + " is not a file");
         }
-        for (PlanFile p : req.plans()) {
-            if (!Files.isRegularFile(p.file())) {
-                throw new IllegalArgumentException("--plan " + p.file() + " is not a file");
+        String fp16Sha = req.fp16Onnx() == null ? null : ReleaseFetcher.sha256Hex(req.fp16Onnx());
+        List<PlanFile> plans = new ArrayList<>();
+        for (PlanFile given : req.plans()) {
+            if (!Files.isRegularFile(given.file())) {
+                throw new IllegalArgumentException("--plan " + given.file() + " is not a file");
             }
+            PlanFile p = withCacheManifest(given, d.sha256(), fp16Sha);
+            plans.add(p);
             List<String> missing = PLAN_TAGS.stream().filter(t -> p.tags().getOrDefault(t, "").isBlank()).toList();
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("plan " + p.file() + " lacks tags " + missing
@@ -185,6 +191,59 @@ public final class ReleasePublisher {
                 }
             }
         }
+        return plans;
+    }
+
+    /**
+     * A plan that sits in a TensorRT plan-cache entry ({@code manifest.json} beside it) gets the optional tags
+     * onnxSha256, profile and precision from that manifest, so instances can match it exactly without the
+     * publisher typing hashes. Refused: a manifest that does not describe this file (plan SHA-256), a plan
+     * built from an ONNX that is neither the release's {@code onnx} nor its {@code onnx-fp16} (it could never be
+     * the engine of this release), and a given tag that contradicts the manifest. A plan without a manifest
+     * beside it is returned as given.
+     *
+     * @param fp16Sha256 SHA-256 of the release's FP16 ONNX, or null when it has none
+     */
+    public static PlanFile withCacheManifest(PlanFile plan, String onnxSha256, String fp16Sha256) throws IOException {
+        Path manifestFile = plan.file().resolveSibling(PlanManifest.FILE_NAME);
+        if (!Files.isRegularFile(manifestFile)) {
+            return plan;
+        }
+        PlanManifest m;
+        try {
+            m = PlanManifest.read(manifestFile);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("plan " + plan.file() + ": " + manifestFile + " beside it is not a plan "
+                    + "manifest (" + e.getMessage() + ")");
+        }
+        String planSha = ReleaseFetcher.sha256Hex(plan.file());
+        if (!planSha.equalsIgnoreCase(m.planSha256())) {
+            throw new IllegalArgumentException("plan " + plan.file() + ": its SHA-256 " + planSha + " is not the "
+                    + m.planSha256() + " of " + manifestFile + " (a manifest of another plan)");
+        }
+        String built = m.onnxSha256().toLowerCase(java.util.Locale.ROOT);
+        if (!built.equalsIgnoreCase(onnxSha256) && !built.equalsIgnoreCase(fp16Sha256)) {
+            throw new IllegalArgumentException("plan " + plan.file() + " was built from ONNX " + built + ", which is "
+                    + "neither this release's onnx (" + onnxSha256 + ") nor its onnx-fp16 ("
+                    + (fp16Sha256 == null ? "none given; --fp16 FILE" : fp16Sha256) + ")");
+        }
+        Map<String, String> fromManifest = new LinkedHashMap<>();
+        fromManifest.put(ArtifactKinds.TAG_ONNX_SHA256, built);
+        fromManifest.put(ArtifactKinds.TAG_PROFILE, m.profile().minBatch() + "/" + m.profile().optBatch() + "/"
+                + m.profile().maxBatch());
+        if (m.precision() != null && m.precision().matches("(?i)fp32|fp16")) {
+            fromManifest.put(ArtifactKinds.TAG_PRECISION, m.precision().toLowerCase(java.util.Locale.ROOT));
+        }
+        Map<String, String> tags = new LinkedHashMap<>(plan.tags());
+        for (Map.Entry<String, String> t : fromManifest.entrySet()) {
+            String given = tags.get(t.getKey());
+            if (given != null && !given.trim().equalsIgnoreCase(t.getValue())) {
+                throw new IllegalArgumentException("plan " + plan.file() + ": tag " + t.getKey() + "=" + given
+                        + " contradicts its manifest (" + t.getValue() + ")");
+            }
+            tags.put(t.getKey(), t.getValue());
+        }
+        return new PlanFile(plan.file(), tags);
     }
 
     /** Golden input (seeded) and the output ONNX Runtime computes for it, as the two golden files in {@code dir}. */

@@ -8,6 +8,7 @@ import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.inference.InferenceSession;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.models.LoadedModel;
 
 /**
@@ -37,12 +38,13 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt); releases everything if any step fails.
+     * Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt) at {@code precision} (TensorRT only); releases everything if any step fails.
      * A failed contract check is an {@link IncompatibleModelException}; any other failure is a load failure.
      */
-    public static ServedModel open(LoadedModel model, String runtimeMode, int intraOpThreads, ContractCheck check,
-                                   int maxBatchSize, Duration maxQueueDelay, int batchWorkers) throws InferenceException {
-        InferenceRuntime runtime = InferenceRuntimes.select(runtimeMode, intraOpThreads);
+    public static ServedModel open(LoadedModel model, String runtimeMode, Precision precision, int intraOpThreads,
+                                   ContractCheck check, int maxBatchSize, Duration maxQueueDelay, int batchWorkers)
+            throws InferenceException {
+        InferenceRuntime runtime = InferenceRuntimes.select(runtimeMode, intraOpThreads, precision);
         InferenceSession session = null;
         try {
             session = runtime.open(model.source());

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
 import io.visionstreams.models.LoadedModel;
@@ -29,30 +30,36 @@ public final class StylizerDeployment implements ModelDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(StylizerDeployment.class);
 
     /** How to serve: which model, which runtime, batching, and the output settings. */
-    public record Settings(String model, String runtime, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
+    public record Settings(String model, String runtime, Precision precision, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
                            int batchWorkers, Duration inferenceTimeout, StylizationOptions stylization) {
         public static Settings defaults() {
-            return new Settings(ModelZoo.DEFAULT_STYLIZER, "auto", 0, 4, Duration.ofMillis(5), 1,
+            return new Settings(ModelZoo.DEFAULT_STYLIZER, "auto", Precision.FP32, 0, 4, Duration.ofMillis(5), 1,
                     Duration.ofSeconds(60), StylizationOptions.defaults());
         }
 
+        /** The ONNX variant to serve on TensorRT; ONNX Runtime always serves FP32 (see InferenceRuntimes). */
+        public Settings withPrecision(Precision p) {
+            return new Settings(model, runtime, p, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+                    inferenceTimeout, stylization);
+        }
+
         public Settings withModel(String m) {
-            return new Settings(m, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+            return new Settings(m, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
                     stylization);
         }
 
         public Settings withRuntime(String r, int threads) {
-            return new Settings(model, r, threads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
+            return new Settings(model, r, precision, threads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
                     stylization);
         }
 
         public Settings withBatching(int maxBatch, Duration delay) {
-            return new Settings(model, runtime, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout,
+            return new Settings(model, runtime, precision, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout,
                     stylization);
         }
 
         public Settings withStylization(StylizationOptions o) {
-            return new Settings(model, runtime, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
+            return new Settings(model, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
                     inferenceTimeout, o);
         }
     }
@@ -81,7 +88,7 @@ public final class StylizerDeployment implements ModelDeployment {
         } catch (IllegalArgumentException e) {
             throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
         }
-        ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
+        ServedModel served = ServedModel.open(model, s.runtime(), s.precision(), s.intraOpThreads(),
                 session -> checkContract(spec, session),
                 s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
         try {

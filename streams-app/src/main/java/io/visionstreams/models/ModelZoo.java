@@ -58,7 +58,10 @@ public final class ModelZoo {
             throw new IOException("bundled model " + nameVersion + ": invalid model.json: " + e.getMessage(), e);
         }
         byte[] onnx = readResource(base + d.onnx(), nameVersion);
-        return verified(d, onnx, "bundled:" + nameVersion);
+        LoadedModel m = verified(d, onnx, "bundled:" + nameVersion);
+        try (InputStream fp16 = ModelZoo.class.getResourceAsStream(base + FP16_ONNX_FILE)) {
+            return fp16 == null ? m : new LoadedModel(d, onnx, m.location(), fp16.readAllBytes());
+        }
     }
 
     public static LoadedModel loadDirectory(Path dir) throws IOException {
@@ -71,8 +74,14 @@ public final class ModelZoo {
         if (!Files.isRegularFile(onnx)) {
             throw new IOException(json + " names " + d.onnx() + ", which is not in " + dir);
         }
-        return verified(d, Files.readAllBytes(onnx), dir.toString());
+        LoadedModel m = verified(d, Files.readAllBytes(onnx), dir.toString());
+        // an FP16 variant beside the FP32 graph is what a TensorRT instance with --precision fp16 builds from
+        Path fp16 = dir.resolve(FP16_ONNX_FILE);
+        return Files.isRegularFile(fp16) ? new LoadedModel(m.descriptor(), m.onnx(), m.location(), Files.readAllBytes(fp16)) : m;
     }
+
+    /** The optional FP16 variant of a model directory's ONNX. */
+    public static final String FP16_ONNX_FILE = "model.fp16.onnx";
 
     private static LoadedModel verified(ModelDescriptor d, byte[] onnx, String location) throws IOException {
         String actual = sha256(onnx);

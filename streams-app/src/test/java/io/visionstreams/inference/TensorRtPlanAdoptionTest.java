@@ -38,26 +38,26 @@ class TensorRtPlanAdoptionTest {
         PlanCache cache = new PlanCache(tmp.resolve("cache"));
 
         PublishedPlans.DeviceFacts onH100 = new PublishedPlans.DeviceFacts("NVIDIA H100 80GB HBM3", 9, 0, 110201);
-        String said = TensorRtBackend.adopt("m/2", plans, ONNX, onH100, cache, OPTIONS);
+        String said = TensorRtBackend.adopt("m/2", plans, ONNX, onH100, cache, OPTIONS, Precision.FP32);
         assertTrue(said.contains("h100.plan adopted"), said);
-        PlanCache.Lookup hit = cache.load(PublishedPlans.keyFor(onH100, OnnxFacts.sha256(ONNX), OPTIONS));
+        PlanCache.Lookup hit = cache.load(PublishedPlans.keyFor(onH100, OnnxFacts.sha256(ONNX), OPTIONS, Precision.FP32));
         assertTrue(hit.hit(), hit.rejection());
         assertTrue(new String(hit.plan().plan()).equals("h100 engine"));
 
         PublishedPlans.DeviceFacts onL4 = new PublishedPlans.DeviceFacts("NVIDIA L4", 8, 9, 110201);
-        said = TensorRtBackend.adopt("m/2", plans, ONNX, onL4, cache, OPTIONS);
+        said = TensorRtBackend.adopt("m/2", plans, ONNX, onL4, cache, OPTIONS, Precision.FP32);
         assertTrue(said.startsWith("no published TensorRT plan matches NVIDIA L4") && said.contains("builds the engine"),
                 said);
-        PlanCache.Lookup miss = cache.load(PublishedPlans.keyFor(onL4, OnnxFacts.sha256(ONNX), OPTIONS));
+        PlanCache.Lookup miss = cache.load(PublishedPlans.keyFor(onL4, OnnxFacts.sha256(ONNX), OPTIONS, Precision.FP32));
         assertTrue(!miss.hit());
     }
 
     @Test
     void aReleaseWithoutPlansOrAHostWithoutTensorRtChangesNothing() {
-        assertNull(TensorRtBackend.adoptPublishedPlan("m/2", List.of(), ONNX));
+        assertNull(TensorRtBackend.adoptPublishedPlan("m/2", List.of(), ONNX, Precision.FP32));
         if (!TensorRtBackend.isAvailable()) { // the CI case: plans are reported unused, nothing is written
             String said = TensorRtBackend.adoptPublishedPlan("m/2", List.of(new PublishedPlans.Candidate("m/2/h100.plan",
-                    Map.of(), tmp.resolve("absent"))), ONNX);
+                    Map.of(), tmp.resolve("absent"))), ONNX, Precision.FP32);
             assertTrue(said.contains("not used"), said);
         }
     }

@@ -15,6 +15,7 @@ import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.ModelSource;
+import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.Tensor;
 import io.visionstreams.inference.TensorSpec;
 
@@ -126,7 +127,12 @@ public final class GpuCheck {
 
     static boolean tensorRtChecks(ModelSource source, Path cache, int maxBatch, int cycles) throws Exception {
         BuildOptions options = new BuildOptions(Math.min(4, maxBatch), maxBatch, 1L << 30, 3, Duration.ofMinutes(20));
-        TensorRtRuntime runtime = new TensorRtRuntime(cache, options, 2);
+        // the check takes the ONNX it is given at its own precision: an FP16 file is served as the FP16 variant
+        boolean half = "fp16".equals(OnnxFacts.precision(source.onnx()));
+        if (half) {
+            source = new ModelSource(source.name(), source.version(), source.onnx(), source.onnx());
+        }
+        TensorRtRuntime runtime = new TensorRtRuntime(cache, options, 2, half ? Precision.FP16 : Precision.FP32);
         boolean ok = true;
 
         long t0 = System.nanoTime();

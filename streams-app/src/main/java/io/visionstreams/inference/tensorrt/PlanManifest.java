@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.visionstreams.inference.Precision;
+
 /**
  * The JSON written beside every serialized plan. A plan is opaque and only loads on the TensorRT version and
  * GPU that built it, so the manifest says what it is for (the {@link PlanKey} fields), what it contains (I/O
@@ -50,7 +52,8 @@ public record PlanManifest(int format, String planFile, long planBytes, String p
 
     public PlanKey key() {
         return new PlanKey(gpuName, ccMajor, ccMinor, trtVersion, onnxSha256,
-                profile.minBatch(), profile.optBatch(), profile.maxBatch());
+                profile.minBatch(), profile.optBatch(), profile.maxBatch(),
+                "fp16".equalsIgnoreCase(precision) ? Precision.FP16 : Precision.FP32);
     }
 
     /** Every field where this manifest differs from the key; empty when it is the plan the key asks for. */
@@ -76,6 +79,10 @@ public record PlanManifest(int format, String planFile, long planBytes, String p
                 || profile.maxBatch() != want.maxBatch()) {
             out.add("profile " + profile + " (wanted " + want.minBatch() + "/" + want.optBatch() + "/"
                     + want.maxBatch() + ")");
+        }
+        // an FP32 key takes the graph as it is (as before precision was keyed); an FP16 key needs an FP16 graph
+        if (want.precision() == Precision.FP16 && !want.precision().tag().equalsIgnoreCase(String.valueOf(precision))) {
+            out.add("precision " + precision + " (wanted " + want.precision().tag() + ")");
         }
         return out;
     }

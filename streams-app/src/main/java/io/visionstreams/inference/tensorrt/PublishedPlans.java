@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import io.visionstreams.inference.Precision;
 import io.visionstreams.release.ArtifactKinds;
 
 /**
@@ -21,7 +21,8 @@ import io.visionstreams.release.ArtifactKinds;
  * case-insensitive), {@code computeCapability} (major.minor) and {@code tensorrtVersion} ("11.2" matches
  * every 11.2.x, "11.2.1" or the library code "110201" only that build). Optional tags narrow it further:
  * {@code onnxSha256} (the ONNX it was built from must be the one this instance loads) and {@code profile}
- * ("min/opt/max", must equal this instance's profile). No match: the runtime builds from the ONNX as without
+ * ("min/opt/max", must equal this instance's profile) and {@code precision} (must be the precision this instance
+ * serves at; the ONNX tag, when given, pins the variant anyway). No match: the runtime builds from the ONNX as without
  * a published plan. A chosen plan whose engine then fails to deserialize is evicted and rebuilt by
  * {@link TensorRtRuntime} as any cached plan.
  */
@@ -57,10 +58,11 @@ public final class PublishedPlans {
     }
 
     /** The first candidate whose tags all match (release order), and why the others did not. */
-    public static Selection select(List<Candidate> plans, DeviceFacts device, String onnxSha256, BuildOptions options) {
+    public static Selection select(List<Candidate> plans, DeviceFacts device, String onnxSha256, BuildOptions options,
+                                   Precision precision) {
         List<String> rejections = new ArrayList<>();
         for (Candidate c : plans) {
-            String why = mismatch(c.tags(), device, onnxSha256, options);
+            String why = mismatch(c.tags(), device, onnxSha256, options, precision);
             if (why == null) {
                 return new Selection(c, rejections);
             }
@@ -70,7 +72,8 @@ public final class PublishedPlans {
     }
 
     /** Null when the tags describe a plan for this device, ONNX and profile; else the first difference. */
-    static String mismatch(Map<String, String> tags, DeviceFacts device, String onnxSha256, BuildOptions options) {
+    static String mismatch(Map<String, String> tags, DeviceFacts device, String onnxSha256, BuildOptions options,
+                           Precision precision) {
         String gpu = tags.get(ArtifactKinds.TAG_GPU);
         if (gpu == null || !gpu.trim().equalsIgnoreCase(device.gpuName().trim())) {
             return "built for GPU '" + gpu + "', this host has '" + device.gpuName() + "'";
@@ -91,6 +94,10 @@ public final class PublishedPlans {
         String mine = BuildOptions.MIN_BATCH + "/" + options.optBatch() + "/" + options.maxBatch();
         if (profile != null && !profile.trim().equals(mine)) {
             return "built with batch profile " + profile + ", this instance uses " + mine;
+        }
+        String prec = tags.get(ArtifactKinds.TAG_PRECISION);
+        if (prec != null && !prec.trim().equalsIgnoreCase(precision.tag())) {
+            return "built at precision " + prec.trim() + ", this instance serves " + precision.tag();
         }
         return null;
     }
@@ -122,9 +129,9 @@ public final class PublishedPlans {
     }
 
     /** The cache key the runtime will look up for this ONNX on this device with these options. */
-    public static PlanKey keyFor(DeviceFacts device, String onnxSha256, BuildOptions options) {
+    public static PlanKey keyFor(DeviceFacts device, String onnxSha256, BuildOptions options, Precision precision) {
         return new PlanKey(device.gpuName(), device.ccMajor(), device.ccMinor(), device.trtVersion(), onnxSha256,
-                BuildOptions.MIN_BATCH, options.optBatch(), options.maxBatch());
+                BuildOptions.MIN_BATCH, options.optBatch(), options.maxBatch(), precision);
     }
 
     /**
@@ -141,7 +148,7 @@ public final class PublishedPlans {
             Files.write(staging.resolve(PlanManifest.PLAN_FILE_NAME), bytes);
             PlanManifest m = new PlanManifest(PlanManifest.FORMAT, PlanManifest.PLAN_FILE_NAME, bytes.length,
                     OnnxFacts.sha256(bytes), key.trtVersion(), key.gpuName(), key.ccMajor(), key.ccMinor(),
-                    key.onnxSha256(), plan.tags().getOrDefault(ArtifactKinds.TAG_PRECISION, "unknown").toLowerCase(Locale.ROOT),
+                    key.onnxSha256(), key.precision().tag(),
                     List.of(), List.of(), new PlanManifest.Profile(key.minBatch(), key.optBatch(), key.maxBatch()),
                     null, "published in " + release + " (" + plan.uri() + "), adopted " + Instant.now(), 0);
             Files.writeString(staging.resolve(PlanManifest.FILE_NAME), m.toJson());

@@ -11,12 +11,14 @@ import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.ModelSource;
+import io.visionstreams.inference.Precision;
 
 /**
  * The TensorRT {@link InferenceRuntime}: for a model, find a valid plan in the {@link PlanCache} (keyed by GPU,
  * compute capability, TensorRT version, ONNX SHA-256 and profile), build one in a child process when there is
- * none, then deserialize it into a {@link TensorRtSession}. Accepts FP32 or FP16 ONNX alike: the precision is in
- * the graph (TensorRT 11 has no FP16 flag) and recorded in the manifest. Construct only after
+ * none, then deserialize it into a {@link TensorRtSession}. The precision is in the graph (TensorRT 11 has no FP16
+ * flag): at {@link Precision#FP16} the runtime builds from the model's FP16 ONNX variant and refuses a model
+ * without one; the precision is part of the plan key and recorded in the manifest. Construct only after
  * {@link TensorRtProbe#probe()} reported available (enforced).
  */
 public final class TensorRtRuntime implements InferenceRuntime {
@@ -28,13 +30,15 @@ public final class TensorRtRuntime implements InferenceRuntime {
     private final BuildOptions options;
     private final ChildProcessEngineBuilder builder;
     private final int maxSlots;
+    private final Precision precision;
 
-    public TensorRtRuntime(Path cacheDir, BuildOptions options, int maxSlots) throws InferenceException {
-        this(cacheDir, options, maxSlots, new ChildProcessEngineBuilder());
+    public TensorRtRuntime(Path cacheDir, BuildOptions options, int maxSlots, Precision precision)
+            throws InferenceException {
+        this(cacheDir, options, maxSlots, precision, new ChildProcessEngineBuilder());
     }
 
-    TensorRtRuntime(Path cacheDir, BuildOptions options, int maxSlots, ChildProcessEngineBuilder builder)
-            throws InferenceException {
+    TensorRtRuntime(Path cacheDir, BuildOptions options, int maxSlots, Precision precision,
+                    ChildProcessEngineBuilder builder) throws InferenceException {
         this.gpu = TensorRtProbe.probe();
         if (!gpu.available()) {
             throw new InferenceException("the TensorRT runtime cannot be used: " + gpu.describe()
@@ -44,12 +48,13 @@ public final class TensorRtRuntime implements InferenceRuntime {
         this.options = options;
         this.builder = builder;
         this.maxSlots = Math.max(1, maxSlots);
+        this.precision = precision == null ? Precision.FP32 : precision;
     }
 
     /** Service defaults: cache under {@code -Dvisionstreams.tensorrt.cacheDir} or ~/.cache/vision-streams/tensorrt. */
-    public static TensorRtRuntime fromSystemProperties() throws InferenceException {
+    public static TensorRtRuntime fromSystemProperties(Precision precision) throws InferenceException {
         return new TensorRtRuntime(defaultCacheDir(), BuildOptions.fromSystemProperties(),
-                Integer.getInteger("visionstreams.tensorrt.slots", 2));
+                Integer.getInteger("visionstreams.tensorrt.slots", 2), precision);
     }
 
     /** The plan cache the service's runtime uses: {@code -Dvisionstreams.tensorrt.cacheDir} or ~/.cache/vision-streams/tensorrt. */
@@ -67,36 +72,41 @@ public final class TensorRtRuntime implements InferenceRuntime {
         return gpu;
     }
 
+    public Precision precision() {
+        return precision;
+    }
+
     @Override
     public InferenceSession open(ModelSource model) throws InferenceException {
         return openSession(model);
     }
 
     public TensorRtSession openSession(ModelSource model) throws InferenceException {
-        String label = model.name() + ":" + model.version();
-        PlanKey key = PlanKey.of(gpu, OnnxFacts.sha256(model.onnx()), options);
-        PlanCache.CachedPlan plan = planFor(label, model, key);
+        String label = model.name() + ":" + model.version() + (precision == Precision.FP16 ? " (fp16)" : "");
+        byte[] onnx = model.onnxFor(precision);
+        PlanKey key = PlanKey.of(gpu, OnnxFacts.sha256(onnx), options, precision);
+        PlanCache.CachedPlan plan = planFor(label, onnx, key);
         try {
             return TensorRtSession.load(model.name(), model.version(), plan, maxSlots);
         } catch (PlanRejectedException first) {
             // a plan that validates on disk but does not deserialize (e.g. driver change): rebuild once
             LOG.warn("{}: cached plan {} failed to load ({}); rebuilding", label, plan.directory(), first.getMessage());
             PlanCache.deleteQuietly(plan.directory());
-            return TensorRtSession.load(model.name(), model.version(), build(label, model, key), maxSlots);
+            return TensorRtSession.load(model.name(), model.version(), build(label, onnx, key), maxSlots);
         }
     }
 
-    private PlanCache.CachedPlan planFor(String label, ModelSource model, PlanKey key) throws InferenceException {
+    private PlanCache.CachedPlan planFor(String label, byte[] onnx, PlanKey key) throws InferenceException {
         PlanCache.Lookup lookup = cache.load(key);
         if (lookup.hit()) {
             LOG.info("{}: using cached TensorRT plan {}", label, lookup.plan().directory());
             return lookup.plan();
         }
         LOG.info("{}: {}; building", label, lookup.rejection());
-        return build(label, model, key);
+        return build(label, onnx, key);
     }
 
-    private PlanCache.CachedPlan build(String label, ModelSource model, PlanKey key) throws InferenceException {
+    private PlanCache.CachedPlan build(String label, byte[] onnxBytes, PlanKey key) throws InferenceException {
         Path staging;
         try {
             staging = cache.newStagingDir();
@@ -107,7 +117,7 @@ public final class TensorRtRuntime implements InferenceRuntime {
         try {
             Files.createDirectories(scratch);
             Path onnx = scratch.resolve("model.onnx");
-            Files.write(onnx, model.onnx());
+            Files.write(onnx, onnxBytes);
             builder.build(label, onnx, staging, options, cache.timingCacheFile(key));
             return cache.commit(key, staging);
         } catch (IOException e) {

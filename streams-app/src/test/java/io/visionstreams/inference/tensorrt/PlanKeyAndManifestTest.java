@@ -21,7 +21,7 @@ class PlanKeyAndManifestTest {
 
     static PlanManifest manifestFor(PlanKey k, byte[] plan) {
         return new PlanManifest(PlanManifest.FORMAT, PlanManifest.PLAN_FILE_NAME, plan.length, OnnxFacts.sha256(plan),
-                k.trtVersion(), k.gpuName(), k.ccMajor(), k.ccMinor(), k.onnxSha256(), "fp16",
+                k.trtVersion(), k.gpuName(), k.ccMajor(), k.ccMinor(), k.onnxSha256(), k.precision().tag(),
                 List.of(new PlanManifest.IoTensor("images", "float32", new long[] {-1, 3, 320, 320})),
                 List.of(new PlanManifest.IoTensor("boxes", "float32", new long[] {-1, 400, 4}),
                         new PlanManifest.IoTensor("labels", "int32", new long[] {-1, 400})),
@@ -69,7 +69,7 @@ class PlanKeyAndManifestTest {
         assertEquals(KEY, back.key());
         assertArrayEquals(new long[] {-1, 3, 320, 320}, back.inputs().get(0).shape());
         assertEquals("int32", back.outputs().get(1).dtype());
-        assertEquals("fp16", back.precision());
+        assertEquals("fp32", back.precision());
         assertTrue(back.mismatches(KEY).isEmpty(), back.mismatches(KEY).toString());
     }
 

@@ -1,5 +1,6 @@
 package io.visionstreams.inference.tensorrt;
 
+import io.visionstreams.inference.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +45,7 @@ class PublishedPlansTest {
         PublishedPlans.Candidate a100 = plan("a100.plan", "NVIDIA A100-SXM4-80GB", "8.0", "11.2");
         PublishedPlans.Candidate oldTrt = plan("h100-trt10.plan", "NVIDIA H100 80GB HBM3", "9.0", "10.9");
         PublishedPlans.Candidate h100 = plan("h100.plan", "nvidia h100 80gb hbm3", "9.0", "11.2");
-        PublishedPlans.Selection s = PublishedPlans.select(List.of(a100, oldTrt, h100), H100, ONNX_SHA, OPTIONS);
+        PublishedPlans.Selection s = PublishedPlans.select(List.of(a100, oldTrt, h100), H100, ONNX_SHA, OPTIONS, Precision.FP32);
         assertSame(h100, s.chosen());
         assertEquals(2, s.rejections().size());
         assertTrue(s.rejections().get(0).contains("A100"), s.rejections().get(0));
@@ -57,7 +58,7 @@ class PublishedPlansTest {
         PublishedPlans.Selection s = PublishedPlans.select(List.of(
                 plan("l4.plan", "NVIDIA L4", "8.9", "11.2"),
                 plan("h100-cc.plan", "NVIDIA H100 80GB HBM3", "8.9", "11.2"),
-                new PublishedPlans.Candidate("m/1/untagged.plan", Map.of(), Path.of("x"))), H100, ONNX_SHA, OPTIONS);
+                new PublishedPlans.Candidate("m/1/untagged.plan", Map.of(), Path.of("x"))), H100, ONNX_SHA, OPTIONS, Precision.FP32);
         assertNull(s.chosen());
         assertEquals(3, s.rejections().size());
         assertTrue(s.rejections().get(1).contains("compute capability 8.9"), s.rejections().get(1));
@@ -67,11 +68,11 @@ class PublishedPlansTest {
     void optionalTagsNarrowTheChoice() {
         String gpu = H100.gpuName();
         assertNull(PublishedPlans.select(List.of(plan("p", gpu, "9.0", "11.2", "onnxSha256", "cd".repeat(32))), H100,
-                ONNX_SHA, OPTIONS).chosen(), "built from another ONNX");
+                ONNX_SHA, OPTIONS, Precision.FP32).chosen(), "built from another ONNX");
         assertNull(PublishedPlans.select(List.of(plan("p", gpu, "9.0", "11.2", "profile", "1/4/16")), H100, ONNX_SHA,
-                OPTIONS).chosen(), "another batch profile");
+                OPTIONS, Precision.FP32).chosen(), "another batch profile");
         assertTrue(PublishedPlans.select(List.of(plan("p", gpu, "9.0", "11.2", "onnxSha256", ONNX_SHA.toUpperCase(),
-                "profile", "1/8/32")), H100, ONNX_SHA, OPTIONS).chosen() != null);
+                "profile", "1/8/32")), H100, ONNX_SHA, OPTIONS, Precision.FP32).chosen() != null);
     }
 
     @Test
@@ -96,11 +97,12 @@ class PublishedPlansTest {
                 Map.of("gpu", H100.gpuName(), "computeCapability", "9.0", "tensorrtVersion", "11.2", "precision", "FP16"),
                 file);
         PlanCache cache = new PlanCache(tmp.resolve("cache"));
-        PlanKey key = PublishedPlans.keyFor(H100, ONNX_SHA, OPTIONS);
+        PlanKey key = PublishedPlans.keyFor(H100, ONNX_SHA, OPTIONS, Precision.FP16);
         PublishedPlans.adopt(cache, key, c, "m/1");
 
-        // the key TensorRtRuntime computes for this ONNX on this device with these options
-        PlanKey runtimeKey = new PlanKey(H100.gpuName(), 9, 0, 110201, ONNX_SHA, BuildOptions.MIN_BATCH, 8, 32);
+        // the key TensorRtRuntime computes for this ONNX on this device with these options at --precision fp16
+        PlanKey runtimeKey = new PlanKey(H100.gpuName(), 9, 0, 110201, ONNX_SHA, BuildOptions.MIN_BATCH, 8, 32,
+                Precision.FP16);
         PlanCache.Lookup hit = new PlanCache(tmp.resolve("cache")).load(runtimeKey);
         assertTrue(hit.hit(), hit.rejection());
         assertArrayEquals(engine, hit.plan().plan());

@@ -1,5 +1,6 @@
 package io.visionstreams.inference.tensorrt;
 
+import io.visionstreams.inference.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -80,7 +81,7 @@ class TensorRtFallbackTest {
     @Test
     void theRuntimeRefusesToConstructWithoutTensorRt() {
         InferenceException e = assertThrows(InferenceException.class,
-                () -> new TensorRtRuntime(dir, BuildOptions.fromSystemProperties(), 1));
+                () -> new TensorRtRuntime(dir, BuildOptions.fromSystemProperties(), 1, Precision.FP32));
         assertTrue(e.getMessage().contains("TensorRT not available"), e.getMessage());
     }
 

@@ -1,5 +1,6 @@
 package io.visionstreams.inference.tensorrt;
 
+import io.visionstreams.inference.Precision;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +43,7 @@ class TensorRtGpuTest {
     }
 
     private static TensorRtRuntime runtime() throws InferenceException {
-        return new TensorRtRuntime(cache, OPTIONS, 2);
+        return new TensorRtRuntime(cache, OPTIONS, 2, Precision.FP32);
     }
 
     @Test
@@ -73,7 +74,7 @@ class TensorRtGpuTest {
         ModelSource model = TensorRtFallbackTest.zoo("detector-student");
         TensorRtRuntime rt = runtime();
         rt.openSession(model).close();
-        PlanKey key = PlanKey.of(rt.gpu(), OnnxFacts.sha256(model.onnx()), OPTIONS);
+        PlanKey key = PlanKey.of(rt.gpu(), OnnxFacts.sha256(model.onnx()), OPTIONS, Precision.FP32);
         Path manifest = new PlanCache(cache).entryDir(key).resolve(PlanManifest.FILE_NAME);
         long written = Files.getLastModifiedTime(manifest).toMillis();
         rt.openSession(model).close();
