@@ -50,6 +50,10 @@ public final class StylizeCommand implements Callable<Integer> {
                     + "back; 0 = full size (default: ${DEFAULT-VALUE}).")
     int maxSide;
 
+    @Option(names = "--style-scale", defaultValue = "1",
+            description = "Stylise a copy downscaled by this factor (0 < s <= 1), then upscale the result (default: ${DEFAULT-VALUE}).")
+    double styleScale;
+
     @Option(names = "--quality", defaultValue = "90", description = "JPEG quality 1..100 (default: ${DEFAULT-VALUE}).")
     int quality;
 
@@ -73,7 +77,7 @@ public final class StylizeCommand implements Callable<Integer> {
         StylizationOptions options;
         try {
             options = new StylizationOptions(maxSide, StylizationOptions.OutputFormat.ofFileName(out.getFileName().toString()),
-                    quality);
+                    quality, styleScale);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

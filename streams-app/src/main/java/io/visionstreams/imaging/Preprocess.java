@@ -75,7 +75,7 @@ public final class Preprocess {
         }
     }
 
-    /** Plain resize without letterbox (for models that want a stretched input). Bilinear, keeps channels. */
+    /** Plain resize without letterbox, keeps channels: area averaging when shrinking, bilinear when enlarging. */
     public static Image resize(Image src, int width, int height) {
         Objects.requireNonNull(src, "src");
         if (width <= 0 || height <= 0) {
@@ -84,7 +84,11 @@ public final class Preprocess {
         try (PointerScope scope = new PointerScope()) {
             Mat in = ImageCodec.wrap(src.width(), src.height(), src.channels(), src.pixels());
             Mat out = new Mat();
-            opencv_imgproc.resize(in, out, new Size(width, height), 0, 0, opencv_imgproc.INTER_LINEAR);
+            // shrinking with INTER_LINEAR reads only 2x2 source pixels per output pixel and aliases fine
+            // texture; INTER_AREA averages the whole footprint
+            boolean shrink = width <= src.width() && height <= src.height();
+            opencv_imgproc.resize(in, out, new Size(width, height), 0, 0,
+                    shrink ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
             return ImageCodec.toImage(out, src.channels());
         }
     }
