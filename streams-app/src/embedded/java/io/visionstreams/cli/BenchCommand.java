@@ -205,8 +205,10 @@ public final class BenchCommand implements Callable<Integer> {
             e2e.get(v).forEach(m -> outs.addAll(m.outputs()));
             double[] stage = new double[w.stageNames().size()];
             double batch = 0;
+            double bytes = 0;
             for (BenchWorkload.Output o : outs) {
                 batch += o.batchSize();
+                bytes += o.recordBytes();
                 for (int k = 0; k < stage.length; k++) {
                     stage[k] += o.stageMicros()[k] / 1e3;
                 }
@@ -215,8 +217,8 @@ public final class BenchCommand implements Callable<Integer> {
             for (int k = 0; k < stage.length; k++) {
                 s.append(String.format(Locale.ROOT, "%s %.1f ms, ", w.stageNames().get(k), stage[k] / outs.size()));
             }
-            System.out.printf(Locale.ROOT, "%s, mean per record in the stream thread: %smean batch %.2f%n",
-                    w.endToEndVariants().get(v), s, batch / outs.size());
+            System.out.printf(Locale.ROOT, "%s, mean per record in the stream thread: %smean batch %.2f, result record %.1f KB%n",
+                    w.endToEndVariants().get(v), s, batch / outs.size(), bytes / outs.size() / 1024);
         }
     }
 

@@ -54,7 +54,7 @@ interface BenchWorkload extends AutoCloseable {
     Service start(Properties streamsClient, Path stateDir, int maxFrameBytes) throws Exception;
 
     /** What the bench reads from an output record. */
-    record Output(long sequence, int batchSize, long[] stageMicros) {
+    record Output(long sequence, int batchSize, long[] stageMicros, int recordBytes) {
     }
 
     Output decode(byte[] value);

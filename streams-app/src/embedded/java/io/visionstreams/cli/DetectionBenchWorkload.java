@@ -225,7 +225,7 @@ final class DetectionBenchWorkload implements BenchWorkload {
         Detections d = VisionSerdes.detections().decode(value);
         var l = d.getLatency();
         return new Output(d.getSource().getSequence(), l.getBatchSize(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
-                l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()});
+                l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()}, value.length);
     }
 
     @Override

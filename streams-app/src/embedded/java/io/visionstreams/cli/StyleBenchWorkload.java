@@ -212,7 +212,7 @@ final class StyleBenchWorkload implements BenchWorkload {
         StylizedFrame f = VisionSerdes.stylizedFrame().decode(value);
         var l = f.getLatency();
         return new Output(f.getSource().getSequence(), l.getBatchSize(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
-                l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()});
+                l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()}, value.length);
     }
 
     @Override
