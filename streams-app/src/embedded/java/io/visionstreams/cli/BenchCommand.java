@@ -82,6 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Extra Kafka Streams/client property for the end-to-end run, e.g. commit.interval.ms=500 (repeatable).")
     Map<String, String> streamsProperties = new HashMap<>();
 
+    @Option(names = "--scales", split = ",", description = "bench stylize: also measure these downscale factors "
+            + "(bare, and end to end with the per-record 'style.scale' header), e.g. 0.5,0.35.")
+    List<Double> scales = new ArrayList<>();
+
     @Mixin
     ServingOptions serving;
 
@@ -196,6 +200,19 @@ public final class BenchCommand implements Callable<Integer> {
         for (int v = 0; v < e2e.size(); v++) {
             List<Double> lat = paced.get(v);
             row(w.endToEndVariants().get(v), e2e.get(v), base, pct(lat, 50), pct(lat, 99), w.endToEndFlops(v));
+        }
+        for (int[] pair : w.comparablePairs()) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                Measure e = e2e.get(pair[0]).get(r);
+                Measure bm = bare.get(pair[1]).get(r);
+                ratios.add(e.fps() / bm.fps());
+                cpu.add(bm.cpuMsPerFrame() / e.cpuMsPerFrame());
+            }
+            System.out.printf(Locale.ROOT, "%s / %s: throughput ratio %.2f (rounds %.2f–%.2f); process CPU per frame, bare ÷ "
+                            + "end to end: %.2f (%.2f–%.2f)%n", w.endToEndVariants().get(pair[0]), w.bareVariants().get(pair[1]),
+                    median(ratios), min(ratios), max(ratios), median(cpu), min(cpu), max(cpu));
         }
         System.out.println();
         System.out.println("bare latency: wall time of the frame's batch; end-to-end latency: send → result read "

@@ -62,6 +62,11 @@ interface BenchWorkload extends AutoCloseable {
     /** Names of the entries of {@link Output#stageMicros()}. */
     List<String> stageNames();
 
+    /** Pairs (end-to-end variant, bare variant) doing the same work, whose per-round ratio is printed. */
+    default List<int[]> comparablePairs() {
+        return List.of(new int[] {0, 0});
+    }
+
     /** Extra lines after the table (profiles, quality figures); may run more measurements. */
     default void report() throws Exception {
     }

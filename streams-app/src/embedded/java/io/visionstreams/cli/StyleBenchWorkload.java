@@ -54,6 +54,9 @@ final class StyleBenchWorkload implements BenchWorkload {
     private final String title;
     private final StyleTopology.Topics topics;
     private final float[] prepared;
+    /** Extra scales (--scales): their translators' geometries and FLOPs, in order. */
+    private final List<StylizationTranslator.Geometry> scaleGeos = new ArrayList<>();
+    private final List<Long> scaleFlops = new ArrayList<>();
 
     StyleBenchWorkload(BenchCommand b) throws Exception {
         this.b = b;
@@ -73,6 +76,11 @@ final class StyleBenchWorkload implements BenchWorkload {
         this.title = String.format(Locale.ROOT, "stylize %dx%d (network %dx%d), %s:%s on %s, style %s, max batch %d, "
                         + "%d stream threads", b.width, b.height, g.netWidth(), g.netHeight(), bare.model().descriptor().name(),
                 bare.model().descriptor().version(), bare.session().runtimeName(), style, b.serving.maxBatch, b.streamThreads);
+        for (double sc : b.scales) {
+            StylizationTranslator.Geometry sg = tr.geometry(b.width, b.height, sc);
+            scaleGeos.add(sg);
+            scaleFlops.add(StyleNetCost.convFlops(sg.netWidth(), sg.netHeight(), widthFactor));
+        }
         int per = 3 * g.netWidth() * g.netHeight();
         this.prepared = new float[b.serving.maxBatch * per];
         for (int k = 0; k < b.serving.maxBatch; k++) {
@@ -95,14 +103,32 @@ final class StyleBenchWorkload implements BenchWorkload {
         return title;
     }
 
+    /** Index of the first --scales variant among the bare variants. */
+    private int firstScaleVariant() {
+        return downscaled() ? 3 : 2;
+    }
+
     @Override
     public long bareFlops(int v) {
+        if (v >= firstScaleVariant()) {
+            return scaleFlops.get(v - firstScaleVariant());
+        }
         return v == FULL_SIZE ? fullFlops : flops;
     }
 
     @Override
     public long endToEndFlops(int v) {
-        return flops;
+        return v == 0 ? flops : scaleFlops.get(v - 1);
+    }
+
+    @Override
+    public List<int[]> comparablePairs() {
+        List<int[]> l = new ArrayList<>();
+        l.add(new int[] {0, 0});
+        for (int i = 0; i < scaleGeos.size(); i++) {
+            l.add(new int[] {i + 1, firstScaleVariant() + i});
+        }
+        return l;
     }
 
     @Override
@@ -114,14 +140,19 @@ final class StyleBenchWorkload implements BenchWorkload {
             l.add(String.format(Locale.ROOT, "bare ORT: decode..encode at full size (network %dx%d)%s", fullG.netWidth(),
                     fullG.netHeight(), batch));
         }
+        for (int i = 0; i < scaleGeos.size(); i++) {
+            l.add(String.format(Locale.ROOT, "bare ORT: decode..encode at scale %s (network %dx%d)%s", b.scales.get(i),
+                    scaleGeos.get(i).netWidth(), scaleGeos.get(i).netHeight(), batch));
+        }
         return l;
     }
 
     @Override
     public void runBare(int v, int first, int count, List<Double> latencies) throws Exception {
         int batch = b.serving.maxBatch;
-        StylizationTranslator t = v == FULL_SIZE ? fullTr : tr;
-        StylizationTranslator.Geometry geo = v == FULL_SIZE ? fullG : g;
+        boolean extra = v >= firstScaleVariant();
+        StylizationTranslator t = v == FULL_SIZE && !extra ? fullTr : tr;
+        StylizationTranslator.Geometry geo = extra ? scaleGeos.get(v - firstScaleVariant()) : v == FULL_SIZE ? fullG : g;
         StyleSpec spec = t.spec();
         InferenceSession session = bare.session();
         int per = 3 * geo.netWidth() * geo.netHeight();
@@ -164,12 +195,20 @@ final class StyleBenchWorkload implements BenchWorkload {
 
     @Override
     public List<String> endToEndVariants() {
-        return List.of("end to end via Kafka (EOS v2)");
+        List<String> l = new ArrayList<>(List.of("end to end via Kafka (EOS v2)"));
+        for (double sc : b.scales) {
+            l.add("end to end, header " + StyleTopology.SCALE_KEY + "=" + sc);
+        }
+        return l;
     }
 
     @Override
     public Headers headers(int v) {
-        return new RecordHeaders();
+        RecordHeaders h = new RecordHeaders();
+        if (v > 0) {
+            h.add(StyleTopology.SCALE_KEY, Double.toString(b.scales.get(v - 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return h;
     }
 
     @Override
