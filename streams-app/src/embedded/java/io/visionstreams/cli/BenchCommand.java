@@ -95,8 +95,71 @@ public final class BenchCommand implements Callable<Integer> {
     /** The frames every variant processes, cycled: frame index i is {@code jpegs.get(i % size)}. */
     List<byte[]> jpegs;
 
-    /** One variant in one round. */
-    record Measure(double fps, double cpuMsPerFrame, double load, List<Double> latencies, List<BenchWorkload.Output> outputs) {
+    /** One variant in one round; {@code cpuByGroup}: CPU ms per frame by thread group (end to end only). */
+    record Measure(double fps, double cpuMsPerFrame, double load, List<Double> latencies, List<BenchWorkload.Output> outputs,
+                   Map<String, Double> cpuByGroup) {
+    }
+
+    /** Thread groups that CPU time is attributed to; what no Java thread accounts for is native pools (ORT, OpenCV). */
+    static String threadGroup(String name) {
+        if (name.contains("StreamThread")) {
+            return "stream threads (consume, decode, pre, post, produce)";
+        }
+        if (name.startsWith("batcher-")) {
+            return "batcher (stacking, ORT run on its thread)";
+        }
+        if (name.equals("main") || name.equals("topic-tail") || name.contains("producer-network-thread")) {
+            return "bench client (producer, result consumer)";
+        }
+        return "broker and other Kafka threads";
+    }
+
+    static Map<Long, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
+    }
+
+    /** Bytes allocated on the Java heap by all live threads so far (what the garbage collector has to clean up). */
+    static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
+    /** Milliseconds the collectors reported so far (pauses and concurrent cycles as the JVM counts them). */
+    static long gcMillis() {
+        long sum = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    static Map<String, Double> cpuByGroup(Map<Long, Long> before, Map<Long, Long> after, long processNanos, int frames) {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        long java = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            var info = mx.getThreadInfo(e.getKey());
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (info == null || d <= 0) {
+                continue;
+            }
+            java += d;
+            out.merge(threadGroup(info.getThreadName()), d / 1e6 / frames, Double::sum);
+        }
+        out.put("native threads (ORT intra-op pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
+        return out;
     }
 
     @Override
@@ -179,7 +242,8 @@ public final class BenchCommand implements Callable<Integer> {
             w.runBare(v, 0, frames, lat);
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
-            return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of());
+            return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of(),
+                    Map.of());
         } catch (Exception e) {
             throw new IllegalStateException("bare variant " + w.bareVariants().get(v) + " failed", e);
         }
@@ -236,6 +300,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%s, mean per record in the stream thread: %smean batch %.2f, result record %.1f KB%n",
                     w.endToEndVariants().get(v), s, batch / outs.size(), bytes / outs.size() / 1024);
+            Map<String, Double> groups = new java.util.TreeMap<>();
+            e2e.get(v).forEach(m -> m.cpuByGroup().forEach((k, x) -> groups.merge(k, x / rounds, Double::sum)));
+            StringBuilder g = new StringBuilder();
+            groups.forEach((k, x) -> g.append(String.format(Locale.ROOT, "%s %.1f, ", k, x)));
+            System.out.printf(Locale.ROOT, "  process CPU ms per frame by thread group (mean of rounds): %s%n",
+                    g.substring(0, Math.max(0, g.length() - 2)));
         }
     }
 
@@ -352,6 +422,9 @@ public final class BenchCommand implements Callable<Integer> {
         /** {@code n} frames as fast as the producer takes them: throughput. */
         Measure burst(int variant, int n) {
             double load = loadAverage();
+            Map<Long, Long> threads0 = threadCpu();
+            long alloc0 = allocatedBytes();
+            long gc0 = gcMillis();
             long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             long first = nextSequence;
@@ -367,7 +440,11 @@ public final class BenchCommand implements Callable<Integer> {
                 outs.add(outputs.get(s));
             }
             long cpu1 = processCpuNanos();
-            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs);
+            Map<String, Double> groups = cpuByGroup(threads0, threadCpu(), cpu1 - cpu0, n);
+            // not CPU, but what explains the native share: heap churn and the collectors' time
+            groups.put("~ allocated MB", (allocatedBytes() - alloc0) / 1e6 / n);
+            groups.put("~ GC ms", (double) (gcMillis() - gc0) / n);
+            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups);
         }
 
         /** {@code n} frames at {@code rate} frames/s: latency below saturation. */
