@@ -19,6 +19,7 @@ import io.visionstreams.models.detection.StubDetector;
 import io.visionstreams.models.detection.WrnDetector;
 import io.visionstreams.models.nn.Checkpoints;
 import io.visionstreams.models.nn.OnnxParity;
+import io.visionstreams.models.train.TrainingCheckpoint;
 import io.visionstreams.schema.ModelDescriptor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,9 +48,23 @@ public final class DetectionTrainMain implements Callable<Integer> {
     Path images;
     @Option(names = "--out", required = true, description = "zoo entry directory to write, e.g. models/zoo/detector-teacher/1")
     Path out;
-    @Option(names = "--checkpoint", description = "where to save the trained weights (libtorch archive)")
+    @Option(names = "--checkpoint", description = "resumable training checkpoint (weights, Adam state, step, scene "
+            + "stream, net config), written every --checkpoint-every steps and at the end; a student's --distill-from "
+            + "takes the teacher's")
     Path checkpoint;
-    @Option(names = "--distill-from", description = "teacher checkpoint for attention transfer (students only)")
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "steps between checkpoints (0 = at the end only)")
+    int checkpointEvery;
+    @Option(names = "--resume", description = "continue from a --checkpoint file of a run with the same options")
+    Path resume;
+    @Option(names = "--stop-after", defaultValue = "0", description = "end after this step of the --steps schedule, "
+            + "writing --checkpoint and no zoo entry (split a long run over sessions; continue with --resume)")
+    int stopAfter;
+    @Option(names = "--threads", defaultValue = "2", description = "libtorch threads (1: bit-reproducible)")
+    int threads;
+    @Option(names = "--split-key", defaultValue = "variant", description = "background split grouping: variant "
+            + "(default; name variants such as imageTextN/imageTextR on one side) or sequence (the v1 detectors' split)")
+    String splitKey;
+    @Option(names = "--distill-from", description = "the teacher's --checkpoint file, for attention transfer (students only)")
     Path distillFrom;
     @Option(names = "--compare-without-at", description = "also train the student without AT and report it")
     boolean compareWithoutAt;
@@ -88,7 +103,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
     public static void main(String[] args) {
         DetectionTrainMain m = new DetectionTrainMain();
         m.args = args;
-        System.exit(new CommandLine(m).execute(args));
+        System.exit(new CommandLine(m).setExecutionExceptionHandler(TrainerCli::plainError).execute(args));
     }
 
     record Eval(CocoEval.Result r, double seconds) {
@@ -97,6 +112,13 @@ public final class DetectionTrainMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long tStart = System.nanoTime();
+        WrnDetector teacher = null;
+        if (distillFrom != null) { // checked first: it fails fast, before the data and the evaluations
+            if (role.teacher) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--distill-from is for --student runs");
+            }
+            teacher = loadTeacher(distillFrom);
+        }
         WrnDetector.Config cfg = role.teacher ? WrnDetector.Config.teacher() : WrnDetector.Config.student();
         String modelName = name != null ? name : role.teacher ? "detector-teacher" : "detector-student";
         DetectionSceneGenerator.Options layout = switch (scenes) {
@@ -105,7 +127,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--scenes must be separate or occluding");
         };
         // file-level split: evaluation scenes are drawn on validation backgrounds only
-        ImageFolder.Split split = ImageFolder.of(images).split(valFraction, splitSeed);
+        ImageFolder.Split split = ImageFolder.of(images).split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey));
         DetectionSceneGenerator train = new DetectionSceneGenerator(split.train(), seed, layout);
         DetectionSceneGenerator val = new DetectionSceneGenerator(split.validation(), evalSeed,
                 layout.withSize(WrnDetector.INPUT_SIZE, WrnDetector.INPUT_SIZE));
@@ -118,17 +140,18 @@ public final class DetectionTrainMain implements Callable<Integer> {
         CocoEval.Result untrained = DetectionTrainer.evaluate(DetectionTrainer.export(net, modelName), held);
         System.out.printf(Locale.ROOT, "untrained: mAP %.4f AP50 %.4f%n", untrained.map(), untrained.ap50());
 
-        WrnDetector teacher = null;
         CocoEval.Result teacherResult = null;
-        if (distillFrom != null) {
-            teacher = loadWithConfig(distillFrom);
+        if (teacher != null) {
             teacherResult = DetectionTrainer.evaluate(DetectionTrainer.export(teacher, "teacher"), held);
             System.out.printf(Locale.ROOT, "teacher: mAP %.4f AP50 %.4f%n", teacherResult.map(), teacherResult.ap50());
         }
         DetectionTrainer.History h = DetectionTrainer.train(net, train, new DetectionTrainer.Options(steps, batch,
-                lr, seed, clsMode, teacher, atBeta, 50), System.out);
-        if (checkpoint != null) {
-            saveWithConfig(net, checkpoint);
+                lr, seed, clsMode, teacher, atBeta, 50).withCheckpointing(new DetectionTrainer.Checkpointing(checkpoint,
+                checkpointEvery, resume, role.teacher ? "teacher" : "student", stopAfter)), System.out, threads);
+        if (h.stepsDone() < steps) {
+            System.out.printf("stopped at step %d of %d: checkpoint %s; no zoo entry written%n", h.stepsDone(), steps,
+                    checkpoint);
+            return 0;
         }
         byte[] onnx = DetectionTrainer.export(net, modelName);
         CocoEval.Result trained = DetectionTrainer.evaluate(onnx, held);
@@ -142,7 +165,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
         if (compareWithoutAt && teacher != null) {
             WrnDetector plain = DetectionTrainer.newNet(cfg, seed);
             hNoAt = DetectionTrainer.train(plain, train, new DetectionTrainer.Options(steps, batch, lr, seed,
-                    clsMode, null, 0, 50), System.out);
+                    clsMode, null, 0, 50), System.out, threads);
             noAt = DetectionTrainer.evaluate(DetectionTrainer.export(plain, modelName), held);
             System.out.printf(Locale.ROOT, "student without AT: mAP %.4f AP50 %.4f%n", noAt.map(), noAt.ap50());
         }
@@ -167,22 +190,44 @@ public final class DetectionTrainMain implements Callable<Integer> {
         return 0;
     }
 
-    static void saveWithConfig(WrnDetector net, Path file) throws java.io.IOException {
-        Checkpoints.save(net, file);
-        WrnDetector.Config c = net.config();
-        Properties p = new Properties();
-        p.setProperty("k", "" + c.k());
-        p.setProperty("blocks", "" + c.blocks());
-        p.setProperty("neck", "" + c.neck());
-        p.setProperty("classes", "" + c.classes());
-        try (var w = Files.newBufferedWriter(file.resolveSibling(file.getFileName() + ".config"))) {
-            p.store(w, "WrnDetector.Config of " + file.getFileName());
+    /**
+     * The teacher for attention transfer: the teacher run's {@code --checkpoint} (a training checkpoint, which records
+     * the net's config), or a weights-only archive written by earlier versions with its {@code FILE.config} beside it.
+     * Anything else fails with what is needed.
+     */
+    public static WrnDetector loadTeacher(Path file) throws java.io.IOException {
+        String needs = "--distill-from needs the teacher's checkpoint: the file a `DetectionTrainMain --teacher ... "
+                + "--checkpoint FILE` run wrote (it records the teacher's WrnDetector.Config)";
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file. " + needs + "; run the teacher command of "
+                    + "models/zoo/detector-teacher/1/MODEL_CARD.md first");
         }
-    }
-
-    static WrnDetector loadWithConfig(Path file) throws java.io.IOException {
+        Path sidecar = file.resolveSibling(file.getFileName() + ".config");
+        if (TrainingCheckpoint.isTrainingCheckpoint(file)) {
+            TrainingCheckpoint c = TrainingCheckpoint.readMeta(file);
+            if (!DetectionTrainer.KIND.equals(c.kind())) {
+                throw new IllegalArgumentException(file + " is a training checkpoint of '" + c.kind()
+                        + "', not of a detector. " + needs);
+            }
+            if (!"teacher".equals(c.meta().getProperty("role"))) {
+                System.err.println("warning: " + file + " was written by a " + c.meta().getProperty("role")
+                        + " run, not a --teacher run; distilling from it anyway");
+            }
+            if (c.step() < Long.parseLong(c.required("totalSteps"))) {
+                System.err.printf("warning: %s is an unfinished teacher run (step %d of %s)%n", file, c.step(),
+                        c.required("totalSteps"));
+            }
+            WrnDetector net = new WrnDetector(DetectionTrainer.configOf(c));
+            TrainingCheckpoint.loadModel(file, net);
+            net.eval();
+            return net;
+        }
+        if (!Files.isRegularFile(sidecar)) {
+            throw new IllegalArgumentException(file + " holds weights only and " + sidecar.getFileName()
+                    + " (the WrnDetector.Config that older teacher runs wrote beside it) is missing. " + needs);
+        }
         Properties p = new Properties();
-        try (var r = Files.newBufferedReader(file.resolveSibling(file.getFileName() + ".config"))) {
+        try (var r = Files.newBufferedReader(sidecar)) {
             p.load(r);
         }
         WrnDetector net = new WrnDetector(new WrnDetector.Config(Integer.parseInt(p.getProperty("k")),
@@ -231,7 +276,7 @@ public final class DetectionTrainMain implements Callable<Integer> {
                 : "- Data: `DetectionSceneGenerator` scenes, layout SEPARATE: natural-image backgrounds (random square crop, "
                 + "resize, h-flip) with 1–4 non-overlapping filled circles, axis-aligned rectangles and triangles of 16–112 px, "
                 + "exact boxes.").append(String.format(Locale.ROOT, " Backgrounds: file-level split of the image folder "
-                + "(`ImageFolder.split(%s, seed %d)`): ", valFraction, splitSeed)).append(nTrainBg).append(" training images, ").append(nValBg).append(" validation images.\n");
+                + "(`ImageFolder.split(%s, seed %d, %s)`): ", valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey))).append(nTrainBg).append(" training images, ").append(nValBg).append(" validation images.\n");
         sb.append("- ").append(steps).append(" steps, batch ").append(batch).append(", ").append(trainSize).append("×")
                 .append(trainSize).append(" training canvases (objects keep their pixel size, so the fully convolutional net "
                 + "transfers to 320×320), Adam lr ").append(lr).append(" with 5% warm-up and cosine decay, no weight decay, seed ")
@@ -249,7 +294,8 @@ public final class DetectionTrainMain implements Callable<Integer> {
                     .append(" (the authors' code convention = 10³/(map elements × batch) on the squared l2 distance); teacher in eval mode, no gradients.\n");
         }
         sb.append(String.format(Locale.ROOT, "- Detection loss (cls+box+image, mean of first/last 10%% of steps): %.3f → %.3f; "
-                + "training time %.0f s (whole command %.0f s) on 2 shared CPU cores.%n", h.firstLoss(), h.lastLoss(), h.seconds(), totalSeconds));
+                + "training time %.0f s (whole command %.0f s) on 2 shared CPU cores%s.%n", h.firstLoss(), h.lastLoss(), h.seconds(), totalSeconds,
+                resume != null ? " (this invocation only: it resumed from a checkpoint)" : ""));
         sb.append("\n## Held-out results\n\n").append(evalScenes).append(" scenes at 320×320 on validation backgrounds only "
                 + "(seed ").append(evalSeed).append("), run through ONNX Runtime on the exported graph; post-processing: score ≥ " + DetectionTrainer.EVAL_SCORE_THRESHOLD + ", "
                 + "top 1000, per-class NMS IoU 0.5, top 100. COCO-style AP (101-point, IoU .50:.05:.95, `CocoEval`).\n\n");
@@ -267,7 +313,9 @@ public final class DetectionTrainMain implements Callable<Integer> {
         sb.append("\n## Reproduce\n\nFrom the repository root (the image folder is an argument; the result depends on its files):\n\n```\n"
                 + "./mvnw -q -o -pl models compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt\n"
                 + "OMP_WAIT_POLICY=PASSIVE java -cp models/target/classes:$(cat models/target/cp.txt) "
-                + "io.visionstreams.models.DetectionTrainMain ").append(String.join(" ", args)).append("\n```\n");
+                + "io.visionstreams.models.DetectionTrainMain ").append(args != null ? TrainerCli.reproducible(List.of(args))
+                        : "--" + (role.teacher ? "teacher" : "student") + " ... (run through TrainerCli: see its log)")
+                .append("\n```\n");
         return sb.toString();
     }
 

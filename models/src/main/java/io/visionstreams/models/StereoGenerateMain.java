@@ -33,6 +33,9 @@ public final class StereoGenerateMain implements Callable<Integer> {
     double valFraction;
     @Option(names = "--split-seed", defaultValue = "1", description = "as in training (default: ${DEFAULT-VALUE})")
     long splitSeed;
+    @Option(names = "--split-key", defaultValue = "variant", description = "as in training: variant (stereo-cost/2) "
+            + "| sequence (stereo-cost/1) (default: ${DEFAULT-VALUE})")
+    String splitKey;
     @Option(names = "--count", defaultValue = "20")
     int count;
     @Option(names = "--width", defaultValue = "640")
@@ -50,8 +53,8 @@ public final class StereoGenerateMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageFolder all = ImageFolder.of(images);
         ImageFolder src = switch (split) {
-            case "val" -> all.split(valFraction, splitSeed).validation();
-            case "train" -> all.split(valFraction, splitSeed).train();
+            case "val" -> all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey)).validation();
+            case "train" -> all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey)).train();
             case "all" -> all;
             default -> throw new IllegalArgumentException("--split must be val, train or all, got " + split);
         };

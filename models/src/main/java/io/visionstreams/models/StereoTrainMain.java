@@ -40,6 +40,9 @@ public final class StereoTrainMain {
         Path images;
         @Option(names = "--val-fraction", defaultValue = "0.2") double valFraction;
         @Option(names = "--split-seed", defaultValue = "1") long splitSeed;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such as "
+                + "ela_original/ela_modified on one side) | sequence (the split of stereo-cost/1: frames and left/right only)")
+        String splitKey;
         @Option(names = "--width", defaultValue = "320") int width;
         @Option(names = "--height", defaultValue = "240") int height;
         @Option(names = "--max-disparity", defaultValue = "64") double maxDisparity;
@@ -63,9 +66,10 @@ public final class StereoTrainMain {
         }
 
         ImageFolder.Split split() throws Exception {
-            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed);
-            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split)%n", s.train().size(),
-                    s.validation().size());
+            ImageFolder.SplitKey key = ImageFolder.SplitKey.parse(splitKey);
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed, key);
+            System.err.printf(Locale.ROOT, "images: %d train, %d validation (file-level split, %s key)%n",
+                    s.train().size(), s.validation().size(), key.cliName());
             return s;
         }
     }
@@ -82,7 +86,29 @@ public final class StereoTrainMain {
         @Option(names = "--neg-offset", defaultValue = "8", description = "negatives at ±(1..N) px") int neg;
         @Option(names = "--pool", defaultValue = "16", description = "rendered training pairs kept") int pool;
         @Option(names = "--lr", defaultValue = "1e-3") double lr;
+        @Option(names = "--schedule", defaultValue = "constant", description = "constant | cosine[:min] | step:F@M1,M2")
+        String schedule;
+        @Option(names = "--margin", defaultValue = "0.2", description = "hinge margin on cosine similarities") double margin;
+        @Option(names = "--sampling", defaultValue = "strips", description = "strips (stereo-cost/1: a few hundred "
+                + "pixels per step, negatives ±1..N) | dense (full-width bands, every pixel against the whole range)")
+        String sampling;
+        @Option(names = "--crops", defaultValue = "4", description = "dense: bands per step") int crops;
+        @Option(names = "--rows", defaultValue = "16", description = "dense: rows per band") int rows;
+        @Option(names = "--neg-min", defaultValue = "2", description = "dense: negatives at |d - truth| >= this") double negMin;
+        @Option(names = "--loss", defaultValue = "softmax", description = "dense: softmax | hinge") String loss;
+        @Option(names = "--temperature", defaultValue = "0.1", description = "dense softmax temperature") double temperature;
+        @Option(names = "--compare-with", description = "another stereo zoo entry, scored through ONNX Runtime on the same "
+                + "held-out pairs for the report") Path compareWith;
         @Option(names = "--version", defaultValue = "1") String version;
+
+        StereoTrainer.Dense dense() {
+            return switch (sampling) {
+                case "strips" -> null;
+                case "dense" -> new StereoTrainer.Dense(crops, rows, negMin,
+                        StereoTrainer.Loss.valueOf(loss.toUpperCase(Locale.ROOT)), temperature);
+                default -> throw new IllegalArgumentException("--sampling must be strips or dense, got " + sampling);
+            };
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -90,12 +116,20 @@ public final class StereoTrainMain {
             StereoFeatureNet net = newNet();
             Path ckpt = out.resolve("checkpoints");
             StereoTrainer.Options o = options().withSteps(steps, evalEvery).withBatch(samples, neg, pool, lr)
-                    .withValidation(valPairs, patience).withRun(seed, ckpt, true);
+                    .withValidation(valPairs, patience).withRun(seed, ckpt, true).withMargin(margin)
+                    .withDense(dense()).withSchedule(schedule);
             StereoTrainer t = new StereoTrainer(net, split.train(), split.validation(), o);
             int nd = o.numDisparities();
             StereoMetrics untrained = StereoTrainer.evaluate(net, t.validation(), nd);
             StereoMetrics ncc = StereoTrainer.evaluateNcc(t.validation(), nd, nccRadius);
             System.err.println("untrained: " + untrained + "\nNCC:       " + ncc);
+            StereoMetrics other = null;
+            if (compareWith != null) {
+                try (OrtStereoFeatures ort = OrtStereoFeatures.open(compareWith, threads)) {
+                    other = StereoTrainer.evaluate(ort, t.validation(), nd);
+                }
+                System.err.println(compareWith + ": " + other);
+            }
             TrainingLoop.Result r = t.train();
             Checkpoints.load(net, ckpt.resolve(TrainingLoop.BEST));
             StereoMetrics trained = StereoTrainer.evaluate(net, t.validation(), nd);
@@ -119,8 +153,16 @@ public final class StereoTrainMain {
             lines.add("data " + split.train().size() + " train images, " + split.validation().size()
                     + " validation images; pairs " + width + "x" + height + " maxDisparity " + maxDisparity
                     + "; " + valPairs + " held-out pairs, D=" + nd);
-            lines.add(String.format(Locale.ROOT, "training steps %d (best %d) in %.1f s; samples/step %d, neg ±1..%d, lr %g",
-                    r.stepsRun(), r.bestStep(), r.seconds(), samples, neg, lr));
+            lines.add("split " + splitKey + " (fraction " + valFraction + ", seed " + splitSeed + "); validation images "
+                    + split.validation().files().stream().map(f -> f.getFileName().toString()).toList());
+            StereoTrainer.Dense dn = o.dense();
+            lines.add(String.format(Locale.ROOT, "training steps %d (best %d) in %.1f s; %s; lr %g, schedule %s",
+                    r.stepsRun(), r.bestStep(), r.seconds(), dn == null
+                            ? String.format(Locale.ROOT, "strips: samples/step %d, neg ±1..%d, margin %g", samples, neg, margin)
+                            : String.format(Locale.ROOT, "dense: %d bands x %d rows x %d px per step, negatives |d - truth| >= %g, "
+                                    + "loss %s (T %g, margin %g), pool %d", dn.crops(), dn.rows(), width, dn.negMin(),
+                                    dn.loss(), dn.temperature(), margin, pool),
+                    lr, schedule));
             for (TrainingLoop.Eval e : r.history()) {
                 lines.add(String.format(Locale.ROOT, "  step %d train loss %.4f val bad-2 %.2f%%", e.step(), e.trainLoss(),
                         e.metric()));
@@ -128,6 +170,13 @@ public final class StereoTrainMain {
             lines.add("untrained  " + untrained);
             lines.add("trained    " + trained);
             lines.add("NCC " + (2 * nccRadius + 1) + "x" + (2 * nccRadius + 1) + "  " + ncc);
+            if (other != null) {
+                lines.add(compareWith + " (ONNX Runtime)  " + other);
+            }
+            OrtTiming.Result half2 = OrtTiming.measure(onnx, 320, 240, 2, 20);
+            OrtTiming.Result half1 = OrtTiming.measure(onnx, 320, 240, 1, 20);
+            lines.add(String.format(Locale.ROOT, "ORT CPU 320x240 (the service's half scale) batch 1: 2 threads median %.1f ms (p90 %.1f); "
+                    + "1 thread median %.1f ms (p90 %.1f)", half2.medianMs(), half2.p90Ms(), half1.medianMs(), half1.p90Ms()));
             lines.add(String.format(Locale.ROOT, "parity max abs %.3g (rel %.3g) at 320x240, %.3g (rel %.3g) at 640x480",
                     p1.maxAbsDiff(), p1.maxRelDiff(), p2.maxAbsDiff(), p2.maxRelDiff()));
             lines.add(String.format(Locale.ROOT, "ORT CPU 640x480 batch 1: 2 threads median %.1f ms (p90 %.1f); 1 thread median %.1f ms (p90 %.1f)",

@@ -125,8 +125,13 @@ public final class StyleTrainMain {
         String name;
         @Option(names = "--version", defaultValue = "1")
         String version;
-        @Option(names = "--checkpoint", description = "also save the libtorch checkpoint here (not in the zoo)")
+        @Option(names = "--checkpoint", description = "resumable training checkpoint (weights, Adam state, step, loss "
+                + "history), written every --checkpoint-every steps and at the end (not in the zoo)")
         Path checkpoint;
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "steps between checkpoints (0 = at the end only)")
+        int checkpointEvery;
+        @Option(names = "--resume", description = "continue from a --checkpoint file of a run with the same options")
+        Path resume;
         @Option(names = "--examples", description = "write example PNGs (each style, a 50/50 blend) here")
         Path examples;
         @Option(names = "--compare-with", description = "a zoo entry with the same styles (e.g. the version this one "
@@ -158,12 +163,9 @@ public final class StyleTrainMain {
                             step, steps, m.total(), m.content(), m.style(), m.tv(), t.lastGradNorm(), t.skipped(),
                             (System.nanoTime() - t0) / 1e9);
                 }
-            });
+            }, new StyleTrainer.Checkpointing(checkpoint, checkpointEvery, resume));
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             steps = t.history().size(); // the card reports (and the reproducing command uses) the steps actually run
-            if (checkpoint != null) {
-                t.saveCheckpoint(checkpoint);
-            }
 
             List<StyleEval.Row> rows;
             String comparedLabel = null;
@@ -378,6 +380,7 @@ public final class StyleTrainMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StyleTrainMain()).execute(args));
+        System.exit(new CommandLine(new StyleTrainMain()).setExecutionExceptionHandler(TrainerCli::plainError)
+                .execute(args));
     }
 }

@@ -3,6 +3,7 @@ package io.visionstreams.models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -35,7 +36,36 @@ public final class TrainerCli {
 
     public static void main(String[] args) {
         commandLine = "trainer " + String.join(" ", args);
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine().setExecutionExceptionHandler(TrainerCli::plainError).execute(args));
+    }
+
+    /**
+     * Bad input (a refused checkpoint, a missing file, an invalid option value) is reported as its message, not a
+     * stack trace; anything else keeps its trace.
+     */
+    static int plainError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            cl.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        throw e;
+    }
+
+    /**
+     * The command line as a card's reproduce command: without {@code --resume FILE} and {@code --stop-after N},
+     * since an interrupted and resumed run gives the same model as one uninterrupted run of the rest.
+     */
+    static String reproducible(List<String> args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--resume") || a.equals("--stop-after")) {
+                i++;
+            } else if (!a.startsWith("--resume=") && !a.startsWith("--stop-after=")) {
+                out.add(a);
+            }
+        }
+        return String.join(" ", out);
     }
 
     /** The trainer's commands: one subcommand per model family under train, evaluate and export. */
@@ -52,7 +82,8 @@ public final class TrainerCli {
     static final class Train {
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = EvaluatePatch.class, description = "Evaluate a trained model")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, subcommands = {EvaluatePatch.class,
+            EvaluateDetector.class, EvaluateSpeed.class}, description = "Evaluate a trained model")
     static final class Evaluate {
     }
 
@@ -140,8 +171,24 @@ public final class TrainerCli {
         String version;
         @Option(names = "--out", required = true, description = "zoo entry folder to write")
         Path out;
-        @Option(names = "--checkpoints", description = "checkpoint/resume folder (default target/checkpoints/<name>-<version>)")
+        @Option(names = "--checkpoints", description = "folder for best.pt and, by default, the resumable "
+                + "checkpoint last.ckpt (default target/checkpoints/<name>-<version>)")
         Path checkpoints;
+        @Option(names = "--checkpoint", description = "resumable training checkpoint (model, optimiser, average, step, "
+                + "early-stopping state); default <checkpoints>/last.ckpt")
+        Path checkpoint;
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "write the checkpoint every N steps "
+                + "(0 = after every evaluation); always written at the end")
+        long checkpointEvery;
+        @Option(names = "--resume", description = "continue from this checkpoint (same options as the run that wrote it)")
+        Path resume;
+        @Option(names = "--stop-after", defaultValue = "0", description = "end after this step of the --steps schedule, "
+                + "writing the checkpoint and no zoo entry (split a long run over sessions; continue with --resume)")
+        long stopAfter;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant (default: name variants such "
+                + "as ela_original/ela_modified on one side) | sequence (the v1 models' split: numbered frames and "
+                + "left/right views only)")
+        String splitKey;
 
         @Override
         public Integer call() throws Exception {
@@ -149,13 +196,19 @@ public final class TrainerCli {
                     : Path.of("target", "checkpoints", (name != null ? name : "patch-" + arch) + "-" + version);
             PatchTrainer.Options o = new PatchTrainer.Options(arch, widthDiv, images, valImages, valFraction,
                     splitSeed, steps, batch, lr, optimizer, momentum, weightDecay, schedule, averageFrom, seed, valPairs,
-                    evalEvery, patience, threads, ckpt, true, loss, marginPos, marginNeg);
+                    evalEvery, patience, threads, ckpt, true, loss, marginPos, marginNeg,
+                    ImageFolder.SplitKey.parse(splitKey), checkpoint, checkpointEvery, resume, stopAfter);
             long t0 = System.nanoTime();
             PatchTrainer.Outcome r = PatchTrainer.train(o);
             double secs = (System.nanoTime() - t0) / 1e9;
+            if (r.result().stepsRun() < steps && !r.result().stoppedEarly()) {
+                System.err.printf(Locale.ROOT, "%nstopped at step %d of %d (--stop-after); no zoo entry written%n",
+                        r.result().stepsRun(), steps);
+                return 0;
+            }
             String n = name != null ? name : "patch-" + arch;
             Files.createDirectories(out);
-            // the exported weights are also <checkpoints>/best.pt (resume state: last*.pt, state.properties)
+            // the exported weights are also <checkpoints>/best.pt (resume state: --checkpoint, default last.ckpt)
             PatchZoo.Written w = PatchZoo.write(out, n, version, arch, r.net(), symmetric, true,
                     card(n + " " + version, o, r, secs, symmetric));
             System.err.printf(Locale.ROOT, "%nFPR95 held-out: trained %.2f%%, untrained %.2f%%, NCC %.2f%%; "
@@ -197,8 +250,11 @@ public final class TrainerCli {
                 + "training pair came from (%s). FPR95 = false-positive rate at 95%% true-positive rate, "
                 + "reference implementation of §7 (ties together, linear interpolation), lower is better.%n%n",
                 r.valPairs(), r.valFiles().size(), r.splitByHash() ? String.format(Locale.ROOT, "file-level "
-                        + "`ImageFolder.split(%s, seed %d)` of the image folder, numbered frames and left/right views "
-                        + "of one scene kept on one side", o.valFraction(), o.splitSeed()) : "--val-images"));
+                        + "`ImageFolder.split(%s, seed %d, %s)` of the image folder, %s kept on one side",
+                        o.valFraction(), o.splitSeed(), o.splitKey(), o.splitKey() == ImageFolder.SplitKey.VARIANT
+                                ? "numbered frames, left/right views and name variants (ela_original/ela_modified) "
+                                + "of one picture" : "numbered frames and left/right views of one scene")
+                        : "--val-images"));
         sb.append("| Model | FPR95 (%) |\n|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| this model (trained%s) | **%.2f** |%n", l2 ? ", −l2 distance" : "",
                 r.fprTrained()));
@@ -232,14 +288,16 @@ public final class TrainerCli {
                 r.averager() != null ? ", ASGD averaging from step " + r.averager().t0() : "", o.seed(), o.threads()));
         sb.append("- init: He fan-out N(0, 2/(k²·n_out)) for convs (as the authors' code), Xavier for linear layers, "
                 + "zero biases\n");
-        sb.append(String.format(Locale.ROOT, "- wall time %s on a shared 2-core CPU; best validation FPR95 at step %d "
-                + "(exported weights)%n", fmt(secs), tr.bestStep()));
+        sb.append(String.format(Locale.ROOT, "- wall time %s on a shared 2-core CPU%s; best validation FPR95 at step %d "
+                + "(exported weights)%n", fmt(secs), o.resume() != null ? " (this invocation only: it resumed from a "
+                + "checkpoint)" : "", tr.bestStep()));
         sb.append("\n| step | mean train loss | val FPR95 | lr |\n|---|---|---|---|\n");
         for (TrainingLoop.Eval e : tr.history()) {
             sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.2f | %g |%n", e.step(), e.trainLoss(), e.metric(),
                     e.lr()));
         }
-        String args = commandLine == null ? "train patch ..." : commandLine.substring("trainer ".length());
+        String args = commandLine == null ? "train patch ..."
+                : reproducible(List.of(commandLine.substring("trainer ".length()).split(" ")));
         sb.append("\n## Reproduce\n\nFrom the repository root (the data folder is an argument), with the launcher "
                 + "(builds the models module, then runs TrainerCli):\n\n```\n")
                 .append("./vision-streams ").append(args).append("\n```\n\nor without it:\n\n```\n")
@@ -273,17 +331,157 @@ public final class TrainerCli {
         @Option(names = "--seed", defaultValue = "1")
         long seed;
 
+        @Option(names = "--split-key", defaultValue = "variant", description = "grouping of the file-level split: "
+                + "variant (the training default) | sequence (the split of the v1 patch models)")
+        String splitKey;
+        @Option(names = "--leak-free", description = "drop held-out images that have a name variant (ImageFolder."
+                + "variantKey) among the images the training side actually used, and list them")
+        boolean leakFree;
+        @Option(names = "--arch", description = "also score the untrained network of this architecture (seeded "
+                + "init from --seed, as the training run started)")
+        String arch;
+        @Option(names = "--width-div", defaultValue = "1")
+        int widthDiv;
+
         @Override
         public Integer call() throws Exception {
             var d = io.visionstreams.schema.ModelDescriptor.read(model.resolve("model.json"));
             d.verifyOnnx(model.resolve("model.json"));
             ImageFolder all = ImageFolder.of(images);
-            ImageFolder imgs = valFraction > 0 ? all.split(valFraction, splitSeed).validation() : all;
+            ImageFolder imgs = all;
+            if (valFraction > 0) {
+                ImageFolder.Split split = all.split(valFraction, splitSeed, ImageFolder.SplitKey.parse(splitKey));
+                imgs = split.validation();
+                if (leakFree) {
+                    // the generator skips small or flat images: only the ones it drew from were trained on
+                    io.visionstreams.models.data.PatchPairGenerator g =
+                            new io.visionstreams.models.data.PatchPairGenerator(split.train(), seed);
+                    java.util.List<String> used = java.util.Arrays.stream(g.usedImages()).mapToObj(split.train()::name).toList();
+                    java.util.List<String> leaked = ImageFolder.leakedNames(imgs.names(), used);
+                    System.out.printf("held out %d images; with a variant among the %d training images used: %s%n",
+                            imgs.size(), used.size(), leaked);
+                    imgs = imgs.withoutVariantsOf(used);
+                }
+            } else if (leakFree) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--leak-free needs the training run's "
+                        + "split (--val-fraction > 0, --split-seed, --split-key)");
+            }
             PatchBatch b = PatchTrainer.validationPairs(imgs, pairs, seed);
             float[] s = OrtScorer.scores(model.resolve(d.onnx()), d, b);
+            io.visionstreams.models.data.PatchPairGenerator used = new io.visionstreams.models.data.PatchPairGenerator(imgs, 0);
+            System.out.printf(Locale.ROOT, "pairs from %d images: %s%n", used.usedImages().length,
+                    java.util.Arrays.stream(used.usedImages()).mapToObj(imgs::name).toList());
             System.out.printf(Locale.ROOT, "%s: FPR95 %.2f%% (NCC %.2f%%) on %d pairs from %d images%n", d.name(),
                     Metrics.fpr95(s, Metrics.positives(b)), Metrics.fpr95(Metrics.nccScores(b), Metrics.positives(b)),
                     b.n(), imgs.size());
+            if (arch != null) {
+                org.bytedeco.pytorch.global.torch.manual_seed(seed);
+                PatchNet net = PatchNets.create(arch, widthDiv);
+                io.visionstreams.models.train.Init.apply(net, io.visionstreams.models.train.Init.Scheme.HE_FAN_OUT,
+                        io.visionstreams.models.train.Init.Scheme.XAVIER);
+                net.eval();
+                System.out.printf(Locale.ROOT, "untrained %s (seed %d, libtorch): FPR95 %.2f%%%n", arch, seed,
+                        PatchTrainer.fpr95(net, b, PatchNets.isDescriptor(arch), false));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "speed", mixinStandardHelpOptions = true, description = "ONNX Runtime CPU latency of a zoo model "
+            + "on random inputs (median and p90 per batch, with the machine's load average)")
+    static final class EvaluateSpeed implements Callable<Integer> {
+        @Option(names = "--model", required = true, arity = "1..*", description = "zoo entry folders")
+        java.util.List<Path> models;
+        @Option(names = "--batch", defaultValue = "1")
+        int batch;
+        @Option(names = "--spatial", defaultValue = "64", description = "size of symbolic dims other than the batch")
+        int spatial;
+        @Option(names = "--threads", defaultValue = "2", description = "ORT intra-op threads")
+        int threads;
+        @Option(names = "--runs", defaultValue = "20")
+        int runs;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Path m : models) {
+                var d = io.visionstreams.schema.ModelDescriptor.read(m.resolve("model.json"));
+                d.verifyOnnx(m.resolve("model.json"));
+                var r = io.visionstreams.models.onnx.OrtSpeed.measure(Files.readAllBytes(m.resolve(d.onnx())), batch,
+                        spatial, threads, 3, runs);
+                StringBuilder shapes = new StringBuilder();
+                r.shapes().forEach((k, v) -> shapes.append(shapes.length() == 0 ? "" : ", ").append(k)
+                        .append(java.util.Arrays.toString(v)));
+                System.out.printf(Locale.ROOT, "%s/%s: %.2f ms per batch of %d (p90 %.2f) = %.3f ms per item; inputs %s; "
+                        + "%d ORT threads; load average %.2f -> %.2f%n", d.name(), d.version(), r.medianMs(), batch,
+                        r.p90Ms(), r.medianMsPerItem(), shapes, threads, r.loadBefore(), r.loadAfter());
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Held-out COCO AP of a shipped WRN detector (ONNX Runtime on its model.onnx) and of the untrained net of the same
+     * config, on scenes drawn over the validation backgrounds of the training run's split, optionally without the
+     * backgrounds that have a name variant on the training side.
+     */
+    @Command(name = "detector", mixinStandardHelpOptions = true, description = "Held-out AP of a zoo WRN detector "
+            + "(ORT) and of its untrained net, on generated scenes over the training run's validation backgrounds")
+    static final class EvaluateDetector implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "zoo entry folder (model.onnx + model.json)")
+        Path model;
+        @Option(names = "--images", required = true)
+        Path images;
+        @Option(names = "--config", required = true, description = "teacher | student (for the untrained row)")
+        String config;
+        @Option(names = "--val-fraction", defaultValue = "0.2")
+        double valFraction;
+        @Option(names = "--split-seed", defaultValue = "7")
+        long splitSeed;
+        @Option(names = "--split-key", defaultValue = "variant", description = "variant | sequence (the v1 detectors' split)")
+        String splitKey;
+        @Option(names = "--leak-free", description = "drop validation backgrounds with a name variant on the training side")
+        boolean leakFree;
+        @Option(names = "--eval-scenes", defaultValue = "200")
+        int evalScenes;
+        @Option(names = "--eval-seed", defaultValue = "20261123")
+        long evalSeed;
+        @Option(names = "--seed", defaultValue = "1", description = "init seed of the training run (untrained row)")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            var d = io.visionstreams.schema.ModelDescriptor.read(model.resolve("model.json"));
+            d.verifyOnnx(model.resolve("model.json"));
+            io.visionstreams.models.detection.WrnDetector.Config cfg = switch (config) {
+                case "teacher" -> io.visionstreams.models.detection.WrnDetector.Config.teacher();
+                case "student" -> io.visionstreams.models.detection.WrnDetector.Config.student();
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--config teacher|student");
+            };
+            ImageFolder.Split split = ImageFolder.of(images).split(valFraction, splitSeed,
+                    ImageFolder.SplitKey.parse(splitKey));
+            ImageFolder val = split.validation();
+            if (leakFree) {
+                java.util.List<String> leaked = ImageFolder.leakedNames(val.names(), split.train().names());
+                System.out.printf("validation backgrounds %s; with a variant among the %d training backgrounds: %s%n",
+                        val.names(), split.train().size(), leaked);
+                val = val.withoutVariantsOf(split.train().names());
+            }
+            var layout = io.visionstreams.models.data.DetectionSceneGenerator.Options.separate(160)
+                    .withSize(io.visionstreams.models.detection.WrnDetector.INPUT_SIZE,
+                            io.visionstreams.models.detection.WrnDetector.INPUT_SIZE);
+            var gen = new io.visionstreams.models.data.DetectionSceneGenerator(val, evalSeed, layout);
+            var held = io.visionstreams.models.detection.DetectionTrainer.heldOut(gen, evalScenes, evalSeed);
+            var trained = io.visionstreams.models.detection.DetectionTrainer.evaluate(
+                    Files.readAllBytes(model.resolve(d.onnx())), held);
+            var untrained = io.visionstreams.models.detection.DetectionTrainer.evaluate(
+                    io.visionstreams.models.detection.DetectionTrainer.export(
+                            io.visionstreams.models.detection.DetectionTrainer.newNet(cfg, seed), "untrained"), held);
+            System.out.printf(Locale.ROOT, "%d scenes on %d backgrounds %s%n", held.size(), gen.backgroundCount(),
+                    val.names());
+            System.out.printf(Locale.ROOT, "%s (ORT): mAP %.4f AP50 %.4f AP75 %.4f%n", d.name(), trained.map(),
+                    trained.ap50(), trained.ap75());
+            System.out.printf(Locale.ROOT, "untrained %s (seed %d, ORT): mAP %.4f AP50 %.4f AP75 %.4f%n", config, seed,
+                    untrained.map(), untrained.ap50(), untrained.ap75());
             return 0;
         }
     }

@@ -12,14 +12,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
+import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.ModelArtifact;
 import io.visionstreams.schema.ModelRelease;
+import io.visionstreams.schema.VisionSerdes;
 
 /**
  * Turns a release record into verified local files. Order matters: the signature is checked before a
@@ -27,10 +33,20 @@ import io.visionstreams.schema.ModelRelease;
  * artifact is streamed from the store into a temporary file while it is hashed and counted, and moved
  * into {@code cacheDir/model/version/} only when size and SHA-256 match the signed values. A store that
  * serves more bytes than declared is cut off at the declared size plus one.
+ *
+ * <p>Beside the artifacts of each fetched release the cache keeps the signed record itself
+ * ({@value #RECORD_FILE}, its single-object Avro bytes as on the topic). The releases topic is compacted
+ * by model name, so a release an instance served may later exist only here; {@link #cached} lists these
+ * records and {@link #fetchCached} verifies one from the cache alone, exactly as strictly as a fresh fetch.
  */
 public final class ReleaseFetcher {
 
     private static final int BUFFER = 64 * 1024;
+
+    /** The signed record kept beside a fetched release's artifacts; no artifact may have this name. */
+    public static final String RECORD_FILE = "release.avro";
+
+    private static final AvroSerde<ModelRelease> SERDE = VisionSerdes.modelRelease();
 
     private final ArtifactStore store;
     private final TrustedKeys trusted;
@@ -45,18 +61,101 @@ public final class ReleaseFetcher {
     public FetchedRelease fetch(ModelRelease r) throws ReleaseRejectedException {
         ReleaseSigning.verify(r, trusted);
         String what = ReleaseSigning.describe(r);
-        Path dir;
+        Path dir = releaseDir(r, what);
         try {
-            dir = cacheDir.resolve(ArtifactStore.checkSegment("model name", r.getModelName()))
-                    .resolve(ArtifactStore.checkSegment("version", r.getVersion()));
             Files.createDirectories(dir);
-        } catch (IllegalArgumentException e) {
-            throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": cannot create cache directory: " + e, e);
         }
         Map<String, Path> byKind = new LinkedHashMap<>();
+        for (Map.Entry<ModelArtifact, String> e : fileNames(r, what).entrySet()) {
+            Path file = dir.resolve(e.getValue());
+            fetchOne(what, e.getKey(), file);
+            byKind.putIfAbsent(e.getKey().getKind(), file);
+        }
+        writeRecord(dir, r, what);
+        return new FetchedRelease(r, dir, byKind);
+    }
+
+    /**
+     * A release whose record came from this cache ({@link #cached}), verified from the cache alone: signature,
+     * then every artifact's size and SHA-256 as signed. Nothing is fetched: a file altered on disk is a
+     * CHECKSUM_MISMATCH (it is not silently replaced), a missing one MISSING_ARTIFACT.
+     */
+    public FetchedRelease fetchCached(ModelRelease r) throws ReleaseRejectedException {
+        ReleaseSigning.verify(r, trusted);
+        String what = "cached " + ReleaseSigning.describe(r);
+        Path dir = releaseDir(r, what);
+        Map<String, Path> byKind = new LinkedHashMap<>();
+        for (Map.Entry<ModelArtifact, String> e : fileNames(r, what).entrySet()) {
+            ModelArtifact a = e.getKey();
+            Path file = dir.resolve(e.getValue());
+            if (!Files.isRegularFile(file)) {
+                throw new ReleaseRejectedException(RejectReason.MISSING_ARTIFACT, what + ": artifact " + a.getUri()
+                        + " (" + a.getKind() + ") is not in the cache " + dir);
+            }
+            String expected = a.getSha256() == null ? "" : a.getSha256().toLowerCase(java.util.Locale.ROOT);
+            if (!matches(file, a.getSizeBytes(), expected)) {
+                throw new ReleaseRejectedException(RejectReason.CHECKSUM_MISMATCH, what + ": cached artifact " + file
+                        + " (" + a.getKind() + ") is not the signed " + a.getSizeBytes() + " bytes with SHA-256 " + expected
+                        + ": altered on disk");
+            }
+            byKind.putIfAbsent(a.getKind(), file);
+        }
+        return new FetchedRelease(r, dir, byKind);
+    }
+
+    /**
+     * The release records kept in the cache for one model, oldest publication first, as decoded: not yet
+     * verified (the caller verifies each like a record from the topic). Unreadable record files are skipped.
+     */
+    public List<ModelRelease> cached(String modelName) {
+        List<ModelRelease> out = new ArrayList<>();
+        Path modelDir;
+        try {
+            modelDir = cacheDir.resolve(ArtifactStore.checkSegment("model name", modelName));
+        } catch (IllegalArgumentException e) {
+            return out;
+        }
+        if (!Files.isDirectory(modelDir)) {
+            return out;
+        }
+        try (Stream<Path> versions = Files.list(modelDir)) {
+            for (Path v : (Iterable<Path>) versions.sorted()::iterator) {
+                Path file = v.resolve(RECORD_FILE);
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    ModelRelease r = SERDE.decode(Files.readAllBytes(file));
+                    if (modelName.equals(r.getModelName())) {
+                        out.add(r);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // not a record (truncated, or not Avro): nothing to verify, so nothing to offer
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort(Comparator.comparing(ModelRelease::getPublishedAt));
+        return out;
+    }
+
+    private Path releaseDir(ModelRelease r, String what) throws ReleaseRejectedException {
+        try {
+            return cacheDir.resolve(ArtifactStore.checkSegment("model name", r.getModelName()))
+                    .resolve(ArtifactStore.checkSegment("version", r.getVersion()));
+        } catch (IllegalArgumentException e) {
+            throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Each artifact's local file name, checked: valid, unique, and not the record's own file. */
+    private static Map<ModelArtifact, String> fileNames(ModelRelease r, String what) throws ReleaseRejectedException {
+        Map<ModelArtifact, String> out = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
+        names.add(RECORD_FILE);
         for (ModelArtifact a : r.getArtifacts()) {
             String name;
             try {
@@ -65,13 +164,38 @@ public final class ReleaseFetcher {
                 throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": " + e.getMessage(), e);
             }
             if (!names.add(name)) {
-                throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": two artifacts share the file name " + name);
+                throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": the artifact file name " + name
+                        + (name.equals(RECORD_FILE) ? " is reserved for the release record" : " is used twice"));
             }
-            Path file = dir.resolve(name);
-            fetchOne(what, a, file);
-            byKind.putIfAbsent(a.getKind(), file);
+            out.put(a, name);
         }
-        return new FetchedRelease(r, dir, byKind);
+        return out;
+    }
+
+    /** Keeps the signed record beside its artifacts (temporary file + rename: never half a record). */
+    private static void writeRecord(Path dir, ModelRelease r, String what) throws ReleaseRejectedException {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + RECORD_FILE + "-", ".part");
+            Files.write(tmp, SERDE.encode(r));
+            try {
+                Files.move(tmp, dir.resolve(RECORD_FILE), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve(RECORD_FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ReleaseRejectedException(RejectReason.FETCH_FAILED, what + ": cannot keep the record in the cache: "
+                    + e, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // moved, or a stray .part file the next fetch replaces
+                }
+            }
+        }
     }
 
     /** The local file name of an artifact: the last segment of its URI, checked. */

@@ -24,7 +24,7 @@ public final class VisionSchemas {
     /** Every record type that is written to a topic. */
     public static final List<Class<? extends SpecificRecordBase>> TOPIC_TYPES = List.of(
             Frame.class, StereoPair.class, Detections.class, DisparityMap.class, PatchMatches.class,
-            StylizedFrame.class, ModelRelease.class, DeadLetter.class);
+            StylizedFrame.class, ModelRelease.class, ModelStatus.class, DeadLetter.class);
 
     private static final SchemaStore.Cache STORE = buildStore();
 

@@ -34,6 +34,10 @@ public final class VisionSerdes {
         return new AvroSerde<>(ModelRelease.class);
     }
 
+    public static AvroSerde<ModelStatus> modelStatus() {
+        return new AvroSerde<>(ModelStatus.class);
+    }
+
     public static AvroSerde<DeadLetter> deadLetter() {
         return new AvroSerde<>(DeadLetter.class);
     }

@@ -56,6 +56,55 @@ class ReleaseFetcherTest {
         return ReleaseSigning.sign(ReleaseFixtures.stored(store, work, "m", version, content), KEYS.getPrivate(), KEYS.getPublic());
     }
 
+    @Test
+    void theCacheKeepsTheSignedRecordAndVerifiesItOfflineLikeAFreshFetch() throws Exception {
+        ModelRelease r1 = publish("1");
+        ModelRelease r2 = publish("2");
+        ReleaseFetcher fetcher = new ReleaseFetcher(store, TRUSTED, cache);
+        fetcher.fetch(r2);
+        fetcher.fetch(r1);
+        assertEquals(java.util.List.of(r1, r2), fetcher.cached("m"), "both records, oldest publication first");
+        assertEquals(java.util.List.of(), fetcher.cached("other"));
+        // the store may be gone: a cached release needs nothing from it
+        store.close();
+        ArtifactStore gone = new DirectoryArtifactStore(tmp.resolve("empty"));
+        FetchedRelease f = new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2);
+        assertArrayEquals(content.get(ArtifactKinds.ONNX), Files.readAllBytes(f.require(ArtifactKinds.ONNX)));
+
+        // an artifact altered on disk is rejected, not silently repaired
+        Path onnx = f.require(ArtifactKinds.ONNX);
+        byte[] b = Files.readAllBytes(onnx);
+        b[7] ^= 1;
+        Files.write(onnx, b);
+        assertEquals(RejectReason.CHECKSUM_MISMATCH, assertThrows(ReleaseRejectedException.class,
+                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2)).reason());
+        Files.delete(onnx);
+        assertEquals(RejectReason.MISSING_ARTIFACT, assertThrows(ReleaseRejectedException.class,
+                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2)).reason());
+
+        // a record altered on disk decodes, but its signature no longer verifies
+        Path record = cache.resolve("m").resolve("1").resolve(ReleaseFetcher.RECORD_FILE);
+        Files.write(record, io.visionstreams.schema.VisionSerdes.modelRelease().encode(
+                ModelRelease.newBuilder(r1).setPinned(true).build()));
+        ModelRelease tampered = fetcher.cached("m").get(0);
+        assertTrue(tampered.getPinned());
+        assertEquals(RejectReason.BAD_SIGNATURE, assertThrows(ReleaseRejectedException.class,
+                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(tampered)).reason());
+        // and a record file that is not a record is skipped
+        Files.write(record, new byte[] {1, 2, 3});
+        assertEquals(java.util.List.of(r2), fetcher.cached("m"));
+    }
+
+    @Test
+    void anArtifactNamedLikeTheRecordFileIsRefused() throws Exception {
+        ModelRelease r = publish("1");
+        ModelArtifact a = r.getArtifacts().get(0);
+        ModelRelease clash = ReleaseSigning.sign(ModelRelease.newBuilder(r).setArtifacts(java.util.List.of(
+                ModelArtifact.newBuilder(a).setUri("m/1/" + ReleaseFetcher.RECORD_FILE).build())).build(),
+                KEYS.getPrivate(), KEYS.getPublic());
+        assertEquals(RejectReason.FETCH_FAILED, rejected(store, clash).reason());
+    }
+
     private ReleaseRejectedException rejected(ArtifactStore s, ModelRelease r) {
         return assertThrows(ReleaseRejectedException.class, () -> new ReleaseFetcher(s, TRUSTED, cache).fetch(r));
     }
@@ -71,7 +120,7 @@ class ReleaseFetcherTest {
         assertEquals(RejectReason.MISSING_ARTIFACT,
                 assertThrows(ReleaseRejectedException.class, () -> f.require(ArtifactKinds.GOLDEN_INPUT)).reason());
         try (Stream<Path> s = Files.list(f.dir())) {
-            assertEquals(3, s.count(), "no temporary files left behind");
+            assertEquals(4, s.count(), "the 3 artifacts and the record, no temporary files left behind");
         }
         // a second fetch reuses the intact local copies
         FetchedRelease again = new ReleaseFetcher(store, TRUSTED, cache).fetch(r);

@@ -33,6 +33,7 @@ class AvroSerdeRoundTripTest {
                 Arguments.of(VisionSerdes.patchMatches(), TestRecords.patchMatches()),
                 Arguments.of(VisionSerdes.stylizedFrame(), TestRecords.stylizedFrame()),
                 Arguments.of(VisionSerdes.modelRelease(), TestRecords.modelRelease()),
+                Arguments.of(VisionSerdes.modelStatus(), TestRecords.modelStatus()),
                 Arguments.of(VisionSerdes.deadLetter(), TestRecords.deadLetter()));
     }
 

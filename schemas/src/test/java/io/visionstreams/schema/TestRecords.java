@@ -103,6 +103,13 @@ final class TestRecords {
                 .setSignature(bytes(64, 5)).build();
     }
 
+    static ModelStatus modelStatus() {
+        return ModelStatus.newBuilder().setInstanceId("host-a").setModelName("tiny-det").setServingVersion("1.3.0")
+                .setState(ServingState.REJECTED).setLastRelease("1.4.0").setReason("GOLDEN_MISMATCH")
+                .setMessage("output scores differ by 0.4 (tolerance 0.01)").setSince(T0).setKeyId("0123456789abcdef")
+                .build();
+    }
+
     static DeadLetter deadLetter() {
         return DeadLetter.newBuilder().setReason("UNDECODABLE_IMAGE").setMessage("frame cam-1#42: not a JPEG")
                 .setErrorClass("io.visionstreams.image.ImageDecodeException").setApplication("detector")

@@ -73,7 +73,9 @@ public final class PublishCommand implements Callable<Integer> {
     List<Path> plans = new ArrayList<>();
 
     @Option(names = "--plan-tags", paramLabel = "gpu=..,cc=..,trt=..",
-            description = "Tags of the --plan at the same position: gpu (GPU model), cc (compute capability), trt (TensorRT version).")
+            description = "Tags of the --plan at the same position: gpu (GPU name as nvidia-smi prints it), cc (compute "
+                    + "capability, e.g. 9.0), trt (TensorRT version, e.g. 11.2); optional onnx (SHA-256 of the ONNX it "
+                    + "was built from), profile (min/opt/max batch), precision (fp32|fp16).")
     List<String> planTags = new ArrayList<>();
 
     @Option(names = "--topic", defaultValue = "model-releases", description = "Releases topic (default: ${DEFAULT-VALUE}).")
@@ -134,7 +136,10 @@ public final class PublishCommand implements Callable<Integer> {
         return Path.of(s).toAbsolutePath().toUri();
     }
 
-    /** {@code gpu=NVIDIA H100,cc=9.0,trt=11.2} (full tag names also accepted) → plan tags. */
+    /**
+     * {@code gpu=NVIDIA H100 80GB HBM3,cc=9.0,trt=11.2[,onnx=SHA256][,profile=1/8/32][,precision=fp16]} → plan
+     * tags (full tag names such as computeCapability are accepted too; see {@link ArtifactKinds#PLAN_TAG_ALIASES}).
+     */
     static Map<String, String> parsePlanTags(String spec) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
@@ -142,13 +147,13 @@ public final class PublishCommand implements Callable<Integer> {
             if (eq <= 0) {
                 throw new IllegalArgumentException("--plan-tags '" + spec + "': expected key=value pairs separated by commas");
             }
-            String k = part.substring(0, eq).trim();
+            String given = part.substring(0, eq).trim();
             String v = part.substring(eq + 1).trim();
-            k = switch (k) {
-                case "cc" -> ArtifactKinds.TAG_COMPUTE_CAPABILITY;
-                case "trt" -> ArtifactKinds.TAG_TENSORRT_VERSION;
-                default -> k;
-            };
+            String k = ArtifactKinds.planTag(given);
+            if (k == null) { // a misspelt tag would be published, and the plan then never chosen
+                throw new IllegalArgumentException("--plan-tags '" + spec + "': unknown tag '" + given + "' (use "
+                        + new java.util.TreeMap<>(ArtifactKinds.PLAN_TAG_ALIASES) + ", short or full names)");
+            }
             tags.put(k, v);
         }
         return tags;

@@ -12,10 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.ModelDeployment;
+import io.visionstreams.lifecycle.ModelSlot;
+import io.visionstreams.lifecycle.ReleaseInstaller;
 import io.visionstreams.lifecycle.StylizerDeployment;
 import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
+import io.visionstreams.ops.ReleaseFollowing;
 import io.visionstreams.ops.StreamsRunner;
 import io.visionstreams.ops.TopicAdmin;
 import io.visionstreams.ops.TopologyService;
@@ -83,12 +87,19 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     StyleTaskOptions styleTask;
 
+    @Mixin
+    ReleaseFollowOptions releases;
+
     /** Released by SIGTERM/Ctrl-C (or by a test) to stop serving. */
     final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
+        releases.validate();
+        if (releases.follow && (task == Task.stereo || task == Task.match)) {
+            throw new IllegalArgumentException("--follow-releases applies to the detection and stylize tasks, not " + task);
+        }
         Properties client = KafkaClientConfig.load(config, bootstrap);
         String appId = applicationId != null ? applicationId : "vision-streams-" + task;
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("vision-streams-state-");
@@ -144,10 +155,63 @@ public final class RunCommand implements Callable<Integer> {
     private Started startDetection(Properties client, String appId, Path dir) throws Exception {
         DetectionTopology.Topics topics = new DetectionTopology.Topics(framesTopic, detectionsTopic, deadLetterTopic);
         createTopics(client, topics.specs(partitions));
+        createReleaseTopics(client);
         DetectionService.Settings s = new DetectionService.Settings(appId, streamThreads, dir, replicationFactor,
                 maxFrameBytes, topics);
-        DetectionService service = DetectionService.start(client, s, DetectorDeployment.open(serving.settings()));
-        return new Started(service, service.runner(), framesTopic + " -> " + detectionsTopic);
+        DetectorDeployment.Settings ds = serving.settings();
+        ModelSlot<DetectorDeployment> slot = new ModelSlot<>(DetectorDeployment.open(ds));
+        // the follower installs the best release before the topology starts, so no record runs on a stale version
+        ReleaseFollowing following = startFollowing(client, dir, slot, model -> DetectorDeployment.open(ds, model));
+        DetectionService service;
+        try {
+            service = DetectionService.start(client, s, slot);
+        } catch (RuntimeException e) {
+            closeQuietly(following);
+            throw e;
+        }
+        return new Started(both(following, service), service.runner(), framesTopic + " -> " + detectionsTopic
+                + (following != null ? " (following " + releases.releasesTopic + ")" : ""));
+    }
+
+    private void createReleaseTopics(Properties client) throws Exception {
+        if (createTopics && releases.follow) {
+            try (Admin admin = Admin.create(client)) {
+                TopicAdmin.ensureTopics(admin, ReleaseFollowing.topicSpecs(releases.releasesTopic, releases.statusTopic),
+                        replicationFactor, maxFrameBytes);
+            }
+        }
+    }
+
+    /** Starts following when asked; on failure closes the slot (nothing serves it yet). */
+    private <T extends ModelDeployment> ReleaseFollowing startFollowing(Properties client, Path dir, ModelSlot<T> slot,
+                                                                       ReleaseInstaller.Opener<T> opener)
+            throws Exception {
+        if (!releases.follow) {
+            return null;
+        }
+        try {
+            return releases.start(client, dir, serving.runtime, slot, opener);
+        } catch (Exception | Error e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    /** Closes the follower first (no swap after that), then the service. */
+    private static AutoCloseable both(ReleaseFollowing following, AutoCloseable service) {
+        return () -> {
+            try {
+                closeQuietly(following);
+            } finally {
+                service.close();
+            }
+        };
+    }
+
+    private static void closeQuietly(ReleaseFollowing f) {
+        if (f != null) {
+            f.close();
+        }
     }
 
     private Started startStereo(Properties client, String appId, Path dir) throws Exception {
@@ -169,7 +233,9 @@ public final class RunCommand implements Callable<Integer> {
     private Started startStylize(Properties client, String appId, Path dir) throws Exception {
         StyleTopology.Topics topics = styleTask.topics(framesTopic, deadLetterTopic);
         createTopics(client, topics.specs(partitions));
-        StylizerDeployment deployment = StylizerDeployment.open(styleTask.settings(serving));
+        createReleaseTopics(client);
+        StylizerDeployment.Settings ss = styleTask.settings(serving);
+        StylizerDeployment deployment = StylizerDeployment.open(ss);
         StyleSelection defaultStyle;
         try {
             defaultStyle = styleTask.defaultStyle(deployment.stylizer());
@@ -177,9 +243,20 @@ public final class RunCommand implements Callable<Integer> {
             deployment.close();
             throw e;
         }
-        TopologyService service = TopologyService.stylize(client, settings(appId, dir), topics, deployment, defaultStyle);
-        return new Started(service, service.runner(), topics.frames() + " -> " + topics.stylized() + " (default style "
-                + defaultStyle + ")");
+        List<String> styles = deployment.stylizer().translator().spec().styles();
+        ModelSlot<StylizerDeployment> slot = new ModelSlot<>(deployment);
+        // records name styles and the default style is over this list: a release must keep it
+        ReleaseFollowing following = startFollowing(client, dir, slot, StylizerDeployment.releaseOpener(ss, styles));
+        TopologyService service;
+        try {
+            service = TopologyService.stylize(client, settings(appId, dir), topics, slot, defaultStyle);
+        } catch (RuntimeException e) {
+            closeQuietly(following);
+            throw e;
+        }
+        return new Started(both(following, service), service.runner(), topics.frames() + " -> " + topics.stylized()
+                + " (default style " + defaultStyle + ")" + (following != null ? " (following " + releases.releasesTopic
+                + ")" : ""));
     }
 
     private TopologyService.Settings settings(String appId, Path dir) {

@@ -23,7 +23,7 @@ import io.visionstreams.models.detection.DetectorSpec;
  * One detector being served in this process: model → runtime session (created once, shared) →
  * dynamic batcher → {@link Detector}. Closing releases them in reverse order.
  */
-public final class DetectorDeployment implements AutoCloseable {
+public final class DetectorDeployment implements ModelDeployment {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorDeployment.class);
 
@@ -68,15 +68,23 @@ public final class DetectorDeployment implements AutoCloseable {
     }
 
     public static DetectorDeployment open(Settings s) throws IOException, InferenceException {
-        LoadedModel model = ModelZoo.resolve(s.model());
+        return open(s, ModelZoo.resolve(s.model()));
+    }
+
+    /**
+     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.model()}
+     * is ignored. A descriptor for another task, or a graph that disagrees with it, is an
+     * {@link IncompatibleModelException}.
+     */
+    public static DetectorDeployment open(Settings s, LoadedModel model) throws InferenceException {
         DetectorSpec spec;
         try {
             spec = DetectorSpec.from(model.descriptor());
         } catch (IllegalArgumentException e) {
-            throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
+            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
         }
         if (s.detection().explain() && !spec.hasCams()) {
-            throw new InferenceException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
+            throw new IncompatibleModelException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
                     + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
         }
         ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
@@ -86,7 +94,7 @@ public final class DetectorDeployment implements AutoCloseable {
             DynamicBatcher batcher = served.batcher();
             InferenceRuntime runtime = served.runtime();
             Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
-            LOG.info("serving detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
+            LOG.info("loaded detector {}:{} from {} on {} (max batch {}, max delay {} ms)", model.descriptor().name(),
                     model.descriptor().version(), model.location(), runtime.name(), s.maxBatchSize(),
                     s.maxQueueDelay().toMillis());
             return new DetectorDeployment(served, detector);
@@ -171,12 +179,19 @@ public final class DetectorDeployment implements AutoCloseable {
         return detector;
     }
 
+    @Override
     public LoadedModel model() {
         return served.model();
     }
 
+    @Override
     public InferenceSession session() {
         return served.session();
+    }
+
+    @Override
+    public DynamicBatcher batcher() {
+        return served.batcher();
     }
 
     /** Idempotent: a second close does nothing. */

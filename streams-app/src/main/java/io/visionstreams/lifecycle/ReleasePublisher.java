@@ -178,6 +178,12 @@ public final class ReleasePublisher {
                 throw new IllegalArgumentException("plan " + p.file() + " lacks tags " + missing
                         + " (give --plan-tags gpu=...,cc=...,trt=...): instances pick plans by them");
             }
+            for (Map.Entry<String, String> t : p.tags().entrySet()) {
+                String problem = ArtifactKinds.planTagProblem(t.getKey(), t.getValue());
+                if (problem != null) {
+                    throw new IllegalArgumentException("plan " + p.file() + ": " + problem);
+                }
+            }
         }
     }
 

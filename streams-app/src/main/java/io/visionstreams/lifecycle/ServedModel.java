@@ -36,14 +36,21 @@ public final class ServedModel implements AutoCloseable {
         this.batcher = batcher;
     }
 
-    /** Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt); releases everything if any step fails. */
+    /**
+     * Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt); releases everything if any step fails.
+     * A failed contract check is an {@link IncompatibleModelException}; any other failure is a load failure.
+     */
     public static ServedModel open(LoadedModel model, String runtimeMode, int intraOpThreads, ContractCheck check,
                                    int maxBatchSize, Duration maxQueueDelay, int batchWorkers) throws InferenceException {
         InferenceRuntime runtime = InferenceRuntimes.select(runtimeMode, intraOpThreads);
         InferenceSession session = null;
         try {
             session = runtime.open(model.source());
-            check.check(session);
+            try {
+                check.check(session);
+            } catch (InferenceException e) {
+                throw e instanceof IncompatibleModelException ie ? ie : new IncompatibleModelException(e.getMessage(), e);
+            }
             DynamicBatcher batcher = new DynamicBatcher(session, maxBatchSize, maxQueueDelay, batchWorkers,
                     Math.max(64, 4 * maxBatchSize));
             return new ServedModel(model, runtime, session, batcher);

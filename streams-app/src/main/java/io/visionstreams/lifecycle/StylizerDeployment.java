@@ -2,6 +2,7 @@ package io.visionstreams.lifecycle;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ import io.visionstreams.models.stylization.Stylizer;
  * One stylisation model being served in this process: model → runtime session (created once, shared)
  * → dynamic batcher → {@link Stylizer}. Closing releases them in reverse order.
  */
-public final class StylizerDeployment implements AutoCloseable {
+public final class StylizerDeployment implements ModelDeployment {
 
     private static final Logger LOG = LoggerFactory.getLogger(StylizerDeployment.class);
 
@@ -65,12 +66,20 @@ public final class StylizerDeployment implements AutoCloseable {
     }
 
     public static StylizerDeployment open(Settings s) throws IOException, InferenceException {
-        LoadedModel model = ModelZoo.resolve(s.model());
+        return open(s, ModelZoo.resolve(s.model()));
+    }
+
+    /**
+     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.model()}
+     * is ignored. A descriptor for another task, or a graph that disagrees with it, is an
+     * {@link IncompatibleModelException}.
+     */
+    public static StylizerDeployment open(Settings s, LoadedModel model) throws InferenceException {
         StyleSpec spec;
         try {
             spec = StyleSpec.from(model.descriptor());
         } catch (IllegalArgumentException e) {
-            throw new InferenceException("model " + model.location() + ": " + e.getMessage(), e);
+            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
         }
         ServedModel served = ServedModel.open(model, s.runtime(), s.intraOpThreads(),
                 session -> checkContract(spec, session),
@@ -80,7 +89,7 @@ public final class StylizerDeployment implements AutoCloseable {
             InferenceRuntime runtime = served.runtime();
             Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
                     s.inferenceTimeout());
-            LOG.info("serving stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
+            LOG.info("loaded stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
                     model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
                     model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
             return new StylizerDeployment(served, stylizer);
@@ -88,6 +97,25 @@ public final class StylizerDeployment implements AutoCloseable {
             served.close();
             throw e;
         }
+    }
+
+    /**
+     * How a release follower opens a stylisation release for a stream serving {@code styles}: records name
+     * styles and the default style is chosen over this list, so a release must offer exactly the same list
+     * (in order); anything else is an {@link IncompatibleModelException} (INCOMPATIBLE_SIGNATURE).
+     */
+    public static ReleaseInstaller.Opener<StylizerDeployment> releaseOpener(Settings s, List<String> styles) {
+        List<String> served = List.copyOf(styles);
+        return model -> {
+            StylizerDeployment d = open(s, model);
+            List<String> offered = d.stylizer().translator().spec().styles();
+            if (!offered.equals(served)) {
+                d.close();
+                throw new IncompatibleModelException("model " + model.location() + " has styles " + offered
+                        + "; the stream serves " + served);
+            }
+            return d;
+        };
     }
 
     /** The descriptor and the ONNX graph must agree: input and output names, 3 colour channels, style count. */
@@ -121,12 +149,19 @@ public final class StylizerDeployment implements AutoCloseable {
         return stylizer;
     }
 
+    @Override
     public LoadedModel model() {
         return served.model();
     }
 
+    @Override
     public InferenceSession session() {
         return served.session();
+    }
+
+    @Override
+    public DynamicBatcher batcher() {
+        return served.batcher();
     }
 
     /** Idempotent: a second close does nothing. */

@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import io.visionstreams.imaging.ImageLimits;
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.topology.DetectionTopology;
 import io.visionstreams.topology.FrameIntake;
 
@@ -19,12 +20,12 @@ public final class DetectionService implements AutoCloseable {
                            int maxFrameBytes, DetectionTopology.Topics topics) {
     }
 
-    private final DetectorDeployment deployment;
+    private final ModelSlot<DetectorDeployment> slot;
     private final StreamsRunner runner;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private DetectionService(DetectorDeployment deployment, StreamsRunner runner) {
-        this.deployment = deployment;
+    private DetectionService(ModelSlot<DetectorDeployment> slot, StreamsRunner runner) {
+        this.slot = slot;
         this.runner = runner;
     }
 
@@ -33,16 +34,24 @@ public final class DetectionService implements AutoCloseable {
      * at once if the start fails.
      */
     public static DetectionService start(Properties clientProps, Settings s, DetectorDeployment deployment) {
+        return start(clientProps, s, new ModelSlot<>(deployment));
+    }
+
+    /**
+     * Starts serving whatever {@code slot} holds (a release follower may swap it); the service owns the
+     * slot from here on and closes it with the service, or at once if the start fails.
+     */
+    public static DetectionService start(Properties clientProps, Settings s, ModelSlot<DetectorDeployment> slot) {
         try {
             ImageLimits d = ImageLimits.defaults();
             ImageLimits limits = new ImageLimits(s.maxFrameBytes(), d.maxWidth(), d.maxHeight(), d.maxPixels());
-            var topology = DetectionTopology.build(s.topics(), new FrameIntake(limits), deployment.detector());
+            var topology = DetectionTopology.build(s.topics(), new FrameIntake(limits), slot);
             Properties props = StreamsSettings.build(clientProps, s.applicationId(), s.streamThreads(), s.stateDir(),
                     s.replicationFactor(), s.maxFrameBytes());
             StreamsRunner runner = new StreamsRunner(s.applicationId(), topology, props).start();
-            return new DetectionService(deployment, runner);
+            return new DetectionService(slot, runner);
         } catch (RuntimeException e) {
-            deployment.close();
+            slot.close();
             throw e;
         }
     }
@@ -51,8 +60,9 @@ public final class DetectionService implements AutoCloseable {
         return runner;
     }
 
-    public DetectorDeployment deployment() {
-        return deployment;
+    /** The served detector; a release follower swaps versions here. */
+    public ModelSlot<DetectorDeployment> slot() {
+        return slot;
     }
 
     /** Stops the streams instance (leaving the group), then the model. Idempotent. */
@@ -64,7 +74,7 @@ public final class DetectionService implements AutoCloseable {
         try {
             runner.close();
         } finally {
-            deployment.close();
+            slot.close();
         }
     }
 }

@@ -13,8 +13,10 @@ public final class Topics {
     public static final String IMAGE_PAIRS = "image-pairs";
     public static final String PATCH_MATCHES = "patch-matches";
     public static final String STYLIZED_FRAMES = "stylized-frames";
-    /** Compacted, key = model name, value = signed ModelRelease. */
+    /** Compacted, key = model name: signed {@code ModelRelease} records (written by {@code publish}). */
     public static final String MODEL_RELEASES = "model-releases";
+    /** Compacted, key = instanceId/modelName: {@code ModelStatus}, what each instance serves. */
+    public static final String MODEL_STATUS = "model-status";
 
     private Topics() {
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.Topology;
 
 import io.visionstreams.imaging.ImageLimits;
+import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.lifecycle.StylizerDeployment;
 import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.topology.DisparityEstimator;
@@ -66,11 +67,16 @@ public final class TopologyService implements AutoCloseable {
      */
     public static TopologyService stylize(Properties clientProps, Settings s, StyleTopology.Topics topics,
                                           StylizerDeployment deployment, StyleSelection defaultStyle) {
+        return stylize(clientProps, s, topics, new ModelSlot<>(deployment), defaultStyle);
+    }
+
+    /** Starts the stylisation topology over {@code slot} (a release follower may swap it); the service owns the slot. */
+    public static TopologyService stylize(Properties clientProps, Settings s, StyleTopology.Topics topics,
+                                          ModelSlot<StylizerDeployment> slot, StyleSelection defaultStyle) {
         try {
-            return start(clientProps, s, StyleTopology.build(topics, intake(s), deployment.stylizer(), defaultStyle),
-                    deployment);
+            return start(clientProps, s, StyleTopology.build(topics, intake(s), slot, defaultStyle), slot);
         } catch (RuntimeException e) {
-            deployment.close();
+            slot.close();
             throw e;
         }
     }

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.imaging.Image;
 import io.visionstreams.imaging.ScoredBox;
 import io.visionstreams.inference.InferenceException;
+import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.Detector;
@@ -76,10 +78,15 @@ public final class DetectionTopology {
         }
     }
 
-    public static Topology build(Topics topics, FrameIntake intake, Detector detector) {
+    /**
+     * The topology over the detector in {@code slot}: each record takes a lease on the version current when
+     * its inference starts and keeps it until the result is forwarded, so a hot swap never fails a record
+     * and the result's {@code ModelRef} names the version that produced it.
+     */
+    public static Topology build(Topics topics, FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new DetectProcessor(intake, detector), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new DetectProcessor(intake, slot), SOURCE);
         t.addSink(SINK, topics.detections(), new StringSerializer(), VisionSerdes.detections().serializer(), PROCESSOR);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
                 PROCESSOR);
@@ -161,12 +168,12 @@ public final class DetectionTopology {
     static final class DetectProcessor implements Processor<byte[], byte[], Object, Object> {
         private static final Logger LOG = LoggerFactory.getLogger(DetectProcessor.class);
         private final FrameIntake intake;
-        private final Detector detector;
+        private final ModelSlot<DetectorDeployment> slot;
         private ProcessorContext<Object, Object> context;
 
-        DetectProcessor(FrameIntake intake, Detector detector) {
+        DetectProcessor(FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
             this.intake = intake;
-            this.detector = detector;
+            this.slot = slot;
         }
 
         @Override
@@ -182,13 +189,17 @@ public final class DetectionTopology {
                 Frame frame = intake.decodeRecord(record.value());
                 Image image = intake.decodeImage(frame);
                 long decodeMicros = (System.nanoTime() - t0) / 1000;
-                // blocks until this record's batch ran: the result is forwarded before process()
-                // returns, so the offset is never committed ahead of the result (exactly-once)
-                boolean explain = wantsExplanation(record.headers(), frame, detector.translator().options().explain());
-                DetectionResult r = detector.detect(image, explain);
-                Detections out = toRecord(frame, r, decodeMicros, meta.orElse(null), detector);
-                context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
-                        SINK);
+                // the lease pins one model version for pre-processing, the batch and post-processing alike
+                try (ModelSlot.Lease<DetectorDeployment> lease = slot.acquire()) {
+                    Detector detector = lease.get().detector();
+                    // blocks until this record's batch ran: the result is forwarded before process()
+                    // returns, so the offset is never committed ahead of the result (exactly-once)
+                    boolean explain = wantsExplanation(record.headers(), frame, detector.translator().options().explain());
+                    DetectionResult r = detector.detect(image, explain);
+                    Detections out = toRecord(frame, r, decodeMicros, meta.orElse(null), detector);
+                    context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(),
+                            record.headers()), SINK);
+                }
             } catch (RecordRejectedException e) {
                 deadLetter(record, meta, e.reason(), e.getMessage(), e);
             } catch (InferenceException e) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import io.visionstreams.imaging.Image;
 import io.visionstreams.inference.InferenceException;
+import io.visionstreams.lifecycle.ModelSlot;
+import io.visionstreams.lifecycle.StylizerDeployment;
 import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.models.stylization.StyleSelectionException;
 import io.visionstreams.models.stylization.StylizationOptions;
@@ -86,14 +88,21 @@ public final class StyleTopology {
         }
     }
 
-    public static Topology build(Topics topics, FrameIntake intake, Stylizer stylizer, StyleSelection defaultStyle) {
-        if (!defaultStyle.styles().equals(stylizer.translator().spec().styles())) {
+    /**
+     * The topology over the stylizer in {@code slot}; each record holds a lease on one version from style
+     * parsing to the forwarded result. A version swapped in later must have the same styles (the release
+     * installer checks it), so the default style stays valid.
+     */
+    public static Topology build(Topics topics, FrameIntake intake, ModelSlot<StylizerDeployment> slot,
+                                 StyleSelection defaultStyle) {
+        List<String> served = slot.peek().stylizer().translator().spec().styles();
+        if (!defaultStyle.styles().equals(served)) {
             throw new IllegalArgumentException("default style " + defaultStyle + " is over " + defaultStyle.styles()
-                    + ", the model has " + stylizer.translator().spec().styles());
+                    + ", the model has " + served);
         }
         Topology t = new Topology();
         t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new StyleProcessor(intake, stylizer, defaultStyle), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new StyleProcessor(intake, slot, defaultStyle), SOURCE);
         t.addSink(SINK, topics.stylized(), new StringSerializer(), VisionSerdes.stylizedFrame().serializer(), PROCESSOR);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
                 PROCESSOR);
@@ -189,13 +198,13 @@ public final class StyleTopology {
     static final class StyleProcessor implements Processor<byte[], byte[], Object, Object> {
         private static final Logger LOG = LoggerFactory.getLogger(StyleProcessor.class);
         private final FrameIntake intake;
-        private final Stylizer stylizer;
+        private final ModelSlot<StylizerDeployment> slot;
         private final StyleSelection defaultStyle;
         private ProcessorContext<Object, Object> context;
 
-        StyleProcessor(FrameIntake intake, Stylizer stylizer, StyleSelection defaultStyle) {
+        StyleProcessor(FrameIntake intake, ModelSlot<StylizerDeployment> slot, StyleSelection defaultStyle) {
             this.intake = intake;
-            this.stylizer = stylizer;
+            this.slot = slot;
             this.defaultStyle = defaultStyle;
         }
 
@@ -207,7 +216,8 @@ public final class StyleTopology {
         @Override
         public void process(Record<byte[], byte[]> record) {
             Optional<RecordMetadata> meta = context.recordMetadata();
-            try {
+            try (ModelSlot.Lease<StylizerDeployment> lease = slot.acquire()) {
+                Stylizer stylizer = lease.get().stylizer();
                 long t0 = System.nanoTime();
                 Frame frame = intake.decodeRecord(record.value());
                 // the style is checked before the image is decoded: a bad request costs no decoding

@@ -46,4 +46,21 @@ class CliErrorsTest {
         assertFalse(r[1].contains("\tat "), "no stack trace expected:\n" + r[1]);
         assertTrue(r[1].startsWith("error:") || r[1].contains("\nerror:") || r[1].contains("error:"), r[1]);
     }
+
+    @Test
+    void followingReleasesWithoutTrustedKeysIsRefused() throws Exception {
+        Path config = java.nio.file.Files.writeString(tmp.resolve("client.properties"), "bootstrap.servers=localhost:1\n");
+        String[] r = run("run", "--config", config.toString(), "--follow-releases", "--release-store", tmp.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("--trusted-keys"), r[1]);
+        assertFalse(r[1].contains("\tat "), "no stack trace expected:\n" + r[1]);
+    }
+
+    @Test
+    void followingReleasesWithoutAStoreIsRefused() throws Exception {
+        Path config = java.nio.file.Files.writeString(tmp.resolve("client.properties"), "bootstrap.servers=localhost:1\n");
+        String[] r = run("run", "--config", config.toString(), "--follow-releases", "--trusted-keys", tmp.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("--release-store"), r[1]);
+    }
 }

@@ -142,6 +142,11 @@ class ReleasePublisherTest {
                 () -> ReleasePublisher.prepare(noTags, store, cpu, Instant.now()));
         assertTrue(e.getMessage().contains("computeCapability"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("store/detector-student/8")), "nothing uploaded for a request that fails its checks");
+        ReleasePublisher.Request badCc = new ReleasePublisher.Request(dir, null, "8", false, null,
+                List.of(new ReleasePublisher.PlanFile(plan, Map.of("gpu", "NVIDIA H100", "computeCapability", "sm90",
+                        "tensorrtVersion", "11.2"))), 1);
+        e = assertThrows(IllegalArgumentException.class, () -> ReleasePublisher.prepare(badCc, store, cpu, Instant.now()));
+        assertTrue(e.getMessage().contains("computeCapability='sm90' is malformed"), e.getMessage());
 
         Path fp16 = Files.write(tmp.resolve("model-fp16.onnx"), new byte[] {4, 5, 6});
         ReleasePublisher.Request withPlan = new ReleasePublisher.Request(dir, null, "8", true, fp16, List.of(new ReleasePublisher.PlanFile(

@@ -41,6 +41,7 @@ import io.visionstreams.imaging.ImageLimits;
 import io.visionstreams.ingest.EncodedFrame;
 import io.visionstreams.ingest.SyntheticCamera;
 import io.visionstreams.lifecycle.DetectorDeployment;
+import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.models.detection.DetectionOptions;
 import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
@@ -105,7 +106,8 @@ class DetectionTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detection-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DetectionTopology.build(TOPICS, new FrameIntake(LIMITS), deployment.detector()),
+        driver = new TopologyTestDriver(DetectionTopology.build(TOPICS, new FrameIntake(LIMITS),
+                new ModelSlot<>(deployment)),
                 props);
         frames = driver.createInputTopic(TOPICS.frames(), new ByteArraySerializer(), new ByteArraySerializer());
         detections = driver.createOutputTopic(TOPICS.detections(), new StringDeserializer(),

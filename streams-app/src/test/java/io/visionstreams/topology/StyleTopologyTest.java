@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.visionstreams.imaging.ImageCodec;
 import io.visionstreams.imaging.ImageLimits;
 import io.visionstreams.ingest.SyntheticCamera;
+import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.lifecycle.StylizerDeployment;
 import io.visionstreams.models.stylization.StyleSelection;
 import io.visionstreams.models.stylization.StylizationOptions;
@@ -83,7 +84,7 @@ class StyleTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(StyleTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
-                deployment.stylizer(), defaultStyle), props);
+                new ModelSlot<>(deployment), defaultStyle), props);
         frames = driver.createInputTopic(TOPICS.frames(), new ByteArraySerializer(), new ByteArraySerializer());
         stylized = driver.createOutputTopic(TOPICS.stylized(), new StringDeserializer(),
                 VisionSerdes.stylizedFrame().deserializer());

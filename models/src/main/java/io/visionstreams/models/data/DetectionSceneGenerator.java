@@ -117,6 +117,16 @@ public final class DetectionSceneGenerator {
         rng = new Random(seed);
     }
 
+    /** The random stream's position (see {@link RandomState}), for checkpoints. */
+    public String streamState() {
+        return RandomState.encode(rng);
+    }
+
+    /** Continues from a {@link #streamState()}: the next scenes are those the saved generator would have drawn. */
+    public void restoreStreamState(String state) {
+        rng = RandomState.decode(state);
+    }
+
     public Scene next() {
         return opt.layout() == Layout.SEPARATE ? nextSeparate() : nextOccluding();
     }

@@ -26,6 +26,32 @@ public final class ImageFolder {
     public record Split(ImageFolder train, ImageFolder validation) {
     }
 
+    /**
+     * Which file names are kept on one side of a split. VARIANT ({@link #variantKey}) is the default for new
+     * training runs; SEQUENCE ({@link #sequenceKey}) is what the v1 patch models and detectors were split with, kept
+     * so their cards still reproduce (it lets name variants such as ela_original/ela_modified straddle the split).
+     */
+    public enum SplitKey {
+        SEQUENCE, VARIANT;
+
+        public String of(String fileName) {
+            return this == SEQUENCE ? sequenceKey(fileName) : variantKey(fileName);
+        }
+
+        /** {@code sequence} or {@code variant}, as on the command line. */
+        public static SplitKey parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "sequence" -> SEQUENCE;
+                case "variant" -> VARIANT;
+                default -> throw new IllegalArgumentException("split key must be variant or sequence, got " + s);
+            };
+        }
+
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final List<Path> files;
 
     public ImageFolder(List<Path> files) {
@@ -99,6 +125,33 @@ public final class ImageFolder {
      */
     public Split split(double valFraction, long seed) {
         return split(valFraction, seed, ImageFolder::sequenceKey);
+    }
+
+    /** {@link #split(double, long, Function)} grouped by {@code key}. */
+    public Split split(double valFraction, long seed, SplitKey key) {
+        return split(valFraction, seed, key::of);
+    }
+
+    /**
+     * The names in {@code heldOut} that have a variant ({@link #variantKey}) among {@code training}: held-out
+     * images whose near copy was trained on, so they do not measure generalisation.
+     */
+    public static List<String> leakedNames(Collection<String> heldOut, Collection<String> training) {
+        Set<String> keys = new HashSet<>();
+        training.forEach(n -> keys.add(variantKey(n)));
+        return heldOut.stream().filter(n -> keys.contains(variantKey(n))).toList();
+    }
+
+    /** This folder without the files that have a variant among {@code trainingNames} (see {@link #leakedNames}). */
+    public ImageFolder withoutVariantsOf(Collection<String> trainingNames) {
+        List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+        Set<String> leaked = new HashSet<>(leakedNames(names, trainingNames));
+        return new ImageFolder(files.stream().filter(f -> !leaked.contains(f.getFileName().toString())).toList());
+    }
+
+    /** File names in order. */
+    public List<String> names() {
+        return files.stream().map(f -> f.getFileName().toString()).toList();
     }
 
     /**

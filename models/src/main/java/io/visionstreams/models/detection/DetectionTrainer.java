@@ -6,13 +6,16 @@ import io.visionstreams.eval.GtBox;
 
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 
 import org.bytedeco.javacpp.FloatPointer;
@@ -30,6 +33,7 @@ import io.visionstreams.models.data.DetectionSceneGenerator;
 import io.visionstreams.models.onnx.OnnxGraphBuilder;
 import io.visionstreams.models.train.LrSchedule;
 import io.visionstreams.models.train.Optimizers;
+import io.visionstreams.models.train.TrainingCheckpoint;
 
 /** Training loop, held-out evaluation through ONNX Runtime (what ships), and ORT latency. */
 public final class DetectionTrainer {
@@ -39,11 +43,46 @@ public final class DetectionTrainer {
      * @param teacher   non-null: add attention transfer from this (trained) teacher with weight {@code atBeta}
      */
     public record Options(int steps, int batch, double lr, long seed, DetectionLoss.ClsMode clsMode,
-                          WrnDetector teacher, double atBeta, int logEvery) {
+                          WrnDetector teacher, double atBeta, int logEvery, Checkpointing checkpointing) {
+
+        public Options(int steps, int batch, double lr, long seed, DetectionLoss.ClsMode clsMode, WrnDetector teacher,
+                       double atBeta, int logEvery) {
+            this(steps, batch, lr, seed, clsMode, teacher, atBeta, logEvery, Checkpointing.NONE);
+        }
+
+        public Options {
+            checkpointing = checkpointing == null ? Checkpointing.NONE : checkpointing;
+        }
+
+        public Options withCheckpointing(Checkpointing c) {
+            return new Options(steps, batch, lr, seed, clsMode, teacher, atBeta, logEvery, c);
+        }
     }
 
-    /** Mean total loss over the first and last 10% of steps, and wall time. */
-    public record History(double firstLoss, double lastLoss, double seconds) {
+    /**
+     * Resumable training checkpoints ({@link TrainingCheckpoint}): written to {@code file} every {@code every} steps
+     * (0 = only at the end) and at the end; {@code resume} continues from such a file. {@code role} (teacher /
+     * student) is recorded so {@code --distill-from} can tell what it was given. {@code stopAfter} > 0 ends the run
+     * after that step of the schedule (checkpoint written), to split a long run over several sessions.
+     */
+    public record Checkpointing(Path file, int every, Path resume, String role, int stopAfter) {
+        public static final Checkpointing NONE = new Checkpointing(null, 0, null, null, 0);
+
+        public Checkpointing {
+            if (stopAfter > 0 && file == null) {
+                throw new IllegalArgumentException("stopping early needs a checkpoint file to resume from");
+            }
+        }
+    }
+
+    /** Checkpoint kind of every detector run; the net's config is in the checkpoint's text section. */
+    public static final String KIND = "detection:wrn";
+
+    /**
+     * Mean total loss over the first and last 10% of steps, and wall time (of this invocation); {@code stepsDone}
+     * is where the schedule stands (less than the total after a {@code stopAfter}).
+     */
+    public record History(double firstLoss, double lastLoss, double seconds, int stepsDone) {
     }
 
     private DetectionTrainer() {
@@ -54,8 +93,15 @@ public final class DetectionTrainer {
      * data). Its canvas is the training size: the net is fully convolutional and objects keep their pixel size,
      * so training on small canvases is cheap and transfers to the 320 contract input.
      */
-    public static History train(WrnDetector net, DetectionSceneGenerator scenes, Options o, PrintStream log) {
-        torch.set_num_threads(2);
+    public static History train(WrnDetector net, DetectionSceneGenerator scenes, Options o, PrintStream log)
+            throws IOException {
+        return train(net, scenes, o, log, 2);
+    }
+
+    /** {@link #train} with {@code threads} libtorch threads (1 makes a run bit-reproducible on the CPU). */
+    public static History train(WrnDetector net, DetectionSceneGenerator scenes, Options o, PrintStream log,
+                                int threads) throws IOException {
+        torch.set_num_threads(threads);
         scenes.reseed(o.seed() * 31 + 1);
         int trainSize = scenes.options().width();
         Adam opt = Optimizers.adam(net.parameters(), o.lr(), 0);
@@ -70,7 +116,27 @@ public final class DetectionTrainer {
         if (o.teacher() != null) {
             o.teacher().eval();
         }
-        for (int step = 0; step < o.steps(); step++) {
+        Checkpointing ck = o.checkpointing();
+        int startStep = 0;
+        if (ck.resume() != null) {
+            TrainingCheckpoint c = TrainingCheckpoint.load(ck.resume(), KIND, net, opt, null);
+            Properties p = c.meta();
+            if (!resumeIdentity(o, trainSize).equals(p.getProperty("options"))) {
+                throw new IllegalArgumentException(ck.resume() + " was written by a run with " + p.getProperty("options")
+                        + "; this one has " + resumeIdentity(o, trainSize) + " (the schedule, data order and loss depend on "
+                        + "them: resume with the same options, and the same --distill-from for a student)");
+            }
+            startStep = (int) c.step();
+            first = Double.parseDouble(c.required("firstLossSum"));
+            last = Double.parseDouble(c.required("lastLossSum"));
+            scenes.restoreStreamState(c.required("sceneStream"));
+            net.train(true);
+            if (log != null) {
+                log.printf(Locale.ROOT, "resumed from %s at step %d/%d%n", ck.resume(), startStep, o.steps());
+            }
+        }
+        int done = startStep;
+        for (int step = startStep; step < o.steps(); step++) {
             double lr = step < warm ? o.lr() * (step + 1) / warm : cos.lr(step);
             Optimizers.setLr(opt, lr);
             List<NormalisedScene> batch = new ArrayList<>();
@@ -109,9 +175,57 @@ public final class DetectionTrainer {
                             o.steps(), lr, parts.cls(), parts.box(), parts.image(), at, (System.nanoTime() - t0) / 1e9);
                 }
             }
+            done = step + 1;
+            boolean stop = done == ck.stopAfter() && done < o.steps();
+            if (ck.file() != null && ((ck.every() > 0 && done % ck.every() == 0) || done == o.steps() || stop)) {
+                saveCheckpoint(ck, net, opt, scenes, o, done, first, last);
+            }
+            if (stop) {
+                if (log != null) {
+                    log.printf(Locale.ROOT, "stopped after step %d of %d; continue with --resume %s%n", done, o.steps(),
+                            ck.file());
+                }
+                break;
+            }
         }
         net.eval();
-        return new History(first, last, (System.nanoTime() - t0) / 1e9);
+        return new History(first, last, (System.nanoTime() - t0) / 1e9, done);
+    }
+
+    private static void saveCheckpoint(Checkpointing ck, WrnDetector net, Adam opt, DetectionSceneGenerator scenes,
+                                       Options o, int done, double first, double last) throws IOException {
+        Properties p = TrainingCheckpoint.newMeta(KIND);
+        WrnDetector.Config c = net.config();
+        p.setProperty("step", Integer.toString(done));
+        p.setProperty("totalSteps", Integer.toString(o.steps()));
+        p.setProperty("batch", Integer.toString(o.batch()));
+        p.setProperty("seed", Long.toString(o.seed()));
+        p.setProperty("options", resumeIdentity(o, scenes.options().width()));
+        p.setProperty("role", ck.role() == null ? "" : ck.role());
+        p.setProperty("config.k", Integer.toString(c.k()));
+        p.setProperty("config.blocks", Integer.toString(c.blocks()));
+        p.setProperty("config.neck", Integer.toString(c.neck()));
+        p.setProperty("config.classes", Integer.toString(c.classes()));
+        // partial sums of the reported first/last-10% loss means, and where the scene stream stands
+        p.setProperty("firstLossSum", Double.toString(first));
+        p.setProperty("lastLossSum", Double.toString(last));
+        p.setProperty("sceneStream", scenes.streamState());
+        boolean training = net.is_training();
+        TrainingCheckpoint.save(ck.file(), net, opt, null, p);
+        net.train(training);
+    }
+
+    /** What a resumed run must share with the run that wrote the checkpoint. */
+    static String resumeIdentity(Options o, int trainSize) {
+        return String.format(Locale.ROOT, "steps=%d batch=%d lr=%s seed=%d cls=%s size=%d at=%s", o.steps(), o.batch(),
+                o.lr(), o.seed(), o.clsMode(), trainSize, o.teacher() == null ? "none" : "beta " + o.atBeta());
+    }
+
+    /** The net's config recorded in a detector training checkpoint. */
+    public static WrnDetector.Config configOf(TrainingCheckpoint c) {
+        return new WrnDetector.Config(Integer.parseInt(c.required("config.k")),
+                Integer.parseInt(c.required("config.blocks")), Integer.parseInt(c.required("config.neck")),
+                Integer.parseInt(c.required("config.classes")));
     }
 
     static Tensor images(List<NormalisedScene> batch) {

@@ -23,9 +23,21 @@ public final class Checkpoints {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Loads weights from a weights-only archive ({@link #save}, {@code best.pt}) or from the model section of a
+     * resumable training checkpoint ({@code train.TrainingCheckpoint}), so every command that takes weights takes
+     * either file.
+     */
     public static void load(Module m, Path file) {
         InputArchive a = new InputArchive();
-        a.load_from(file.toString());
-        m.load(a);
+        try {
+            a.load_from(file.toString());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + " is not a readable libtorch archive (missing, truncated or "
+                    + "corrupted?): " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        InputArchive model = new InputArchive();
+        boolean trainingCheckpoint = a.try_read("meta", new org.bytedeco.pytorch.Tensor()) && a.try_read("model", model);
+        m.load(trainingCheckpoint ? model : a);
     }
 }

@@ -49,7 +49,8 @@ public final class PatchTrainer {
                           long steps, int batch, double lr, String optimizer, double momentum, double weightDecay,
                           String schedule, long averageFrom, long seed, int valPairs, long evalEvery, int patience,
                           int threads, Path checkpointDir, boolean progress, String loss, double marginPos,
-                          double marginNeg) {
+                          double marginNeg, ImageFolder.SplitKey splitKey, Path checkpointFile, long checkpointEvery,
+                          Path resume, long stopAfter) {
 
         public Options {
             if (!LOSS_HINGE.equals(loss) && !LOSS_L2_HINGE.equals(loss)) {
@@ -58,6 +59,7 @@ public final class PatchTrainer {
             if (LOSS_L2_HINGE.equals(loss) && !PatchNets.isDescriptor(arch)) {
                 throw new IllegalArgumentException("--loss l2-hinge trains a descriptor: use an -l2 arch, not " + arch);
             }
+            splitKey = splitKey == null ? ImageFolder.SplitKey.VARIANT : splitKey;
             if (LOSS_L2_HINGE.equals(loss) && !(marginPos >= 0 && marginPos < marginNeg && marginNeg <= 2)) {
                 throw new IllegalArgumentException("l2-hinge margins need 0 <= m_p < m_n <= 2 (unit descriptors)");
             }
@@ -67,13 +69,52 @@ public final class PatchTrainer {
         public static Options hinge(String arch, int widthDiv, Path images, long steps, int batch, double lr,
                                     long seed, int valPairs, long evalEvery) {
             return new Options(arch, widthDiv, images, null, 0.2, 1, steps, batch, lr, "adam", 0.9, 5e-4, "constant",
-                    -1, seed, valPairs, evalEvery, 0, 2, null, false, LOSS_HINGE, 0.5, 1.0);
+                    -1, seed, valPairs, evalEvery, 0, 2, null, false, LOSS_HINGE, 0.5, 1.0,
+                    ImageFolder.SplitKey.VARIANT, null, 0, null, 0);
         }
 
         public Options withLoss(String l, double mp, double mn) {
             return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
                     momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
-                    checkpointDir, progress, l, mp, mn);
+                    checkpointDir, progress, l, mp, mn, splitKey, checkpointFile, checkpointEvery, resume, stopAfter);
+        }
+
+        /**
+         * Periodic resumable checkpoints ({@code every} steps, 0 = at evaluations), an optional resume, and an optional
+         * stop after step {@code stop} of the schedule (0 = none).
+         */
+        public Options withCheckpoints(Path dir, Path file, long every, Path resumeFrom, long stop) {
+            return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
+                    momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
+                    dir, progress, loss, marginPos, marginNeg, splitKey, file, every, resumeFrom, stop);
+        }
+
+        public Options withOptimizer(String name, long averageStart, int threadCount) {
+            return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, name,
+                    momentum, weightDecay, schedule, averageStart, seed, valPairs, evalEvery, patience, threadCount,
+                    checkpointDir, progress, loss, marginPos, marginNeg, splitKey, checkpointFile, checkpointEvery,
+                    resume, stopAfter);
+        }
+
+        public Options withSplitKey(ImageFolder.SplitKey key) {
+            return new Options(arch, widthDiv, images, valImages, valFraction, splitSeed, steps, batch, lr, optimizer,
+                    momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, threads,
+                    checkpointDir, progress, loss, marginPos, marginNeg, key, checkpointFile, checkpointEvery, resume,
+                    stopAfter);
+        }
+
+        /** The options a resumed run must share with the one that wrote the checkpoint (data, optimiser, schedule). */
+        public String resumeIdentity() {
+            return String.format(java.util.Locale.ROOT, "images=%s val=%s/%s/%d/%s steps=%d batch=%d lr=%s opt=%s "
+                    + "momentum=%s wd=%s schedule=%s avg=%d seed=%d valPairs=%d evalEvery=%d patience=%d margins=%s/%s",
+                    images.getFileName(), valImages, valFraction, splitSeed, splitKey, steps, batch, lr, optimizer,
+                    momentum, weightDecay, schedule, averageFrom, seed, valPairs, evalEvery, patience, marginPos,
+                    marginNeg);
+        }
+
+        /** Trainer family and the options that shape the net: a checkpoint only resumes into the same. */
+        public String kind() {
+            return "patch:" + arch + "/" + widthDiv + "/" + loss;
         }
     }
 
@@ -85,11 +126,12 @@ public final class PatchTrainer {
     /** The held-out side: a file-level split of --images, or all of --val-images. */
     public record Folders(ImageFolder train, ImageFolder validation, boolean split) {
 
-        public static Folders of(Path images, Path valImages, double valFraction, long splitSeed) throws IOException {
+        public static Folders of(Path images, Path valImages, double valFraction, long splitSeed,
+                                 ImageFolder.SplitKey key) throws IOException {
             if (valImages != null) {
                 return new Folders(ImageFolder.of(images), ImageFolder.of(valImages), false);
             }
-            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed);
+            ImageFolder.Split s = ImageFolder.of(images).split(valFraction, splitSeed, key);
             return new Folders(s.train(), s.validation(), true);
         }
     }
@@ -100,7 +142,7 @@ public final class PatchTrainer {
     public static Outcome train(Options o) throws IOException {
         set_num_threads(o.threads());
         manual_seed(o.seed());
-        Folders f = Folders.of(o.images(), o.valImages(), o.valFraction(), o.splitSeed());
+        Folders f = Folders.of(o.images(), o.valImages(), o.valFraction(), o.splitSeed(), o.splitKey());
         PatchPairGenerator val = new PatchPairGenerator(f.validation(), validationSeed(o.seed()));
         PatchBatch valBatch = val.next(o.valPairs());
         PatchPairGenerator gen = new PatchPairGenerator(f.train(), o.seed());
@@ -124,7 +166,11 @@ public final class PatchTrainer {
         WeightAverager avg = t0 >= 0 ? new WeightAverager(net, t0) : null;
         TrainingLoop loop = new TrainingLoop(net, opt, LrSchedule.parse(o.schedule(), o.lr(), o.steps()), avg,
                 new TrainingLoop.Config(o.steps(), o.evalEvery(), o.patience(), true, o.batch(), o.checkpointDir(),
-                        o.progress()));
+                        o.progress()).withCheckpointing(o.checkpointFile(), o.checkpointEvery(), o.resume(), o.kind())
+                        .withStopAfter(o.stopAfter()));
+        // step k's batch is a function of (seed, k): the step is the data position, no stream state to save
+        loop.meta("arch", o.arch()).meta("widthDiv", Integer.toString(o.widthDiv()))
+                .requireSame("options", o.resumeIdentity());
         PatchNets.Descriptor desc = l2 ? (PatchNets.Descriptor) net.descriptor() : null;
         TrainingLoop.Result r = loop.run(step -> {
             // batch data from (seed, step): identical on resume, independent of evaluation calls

@@ -1,6 +1,8 @@
 package io.visionstreams.models.stereo;
 
+import static org.bytedeco.pytorch.global.torch.cat;
 import static org.bytedeco.pytorch.global.torch.relu;
+import static org.bytedeco.pytorch.global.torch.zeros;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 
 import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.SyntheticStereoGenerator;
@@ -37,22 +40,61 @@ import io.visionstreams.models.train.TrainingLoop;
  * outputs equal the whole-image outputs exactly (no padding reaches them), so this trains the same
  * function that inference evaluates, at a fraction of the cost.
  *
+ * <p>{@link Options#withDense dense} sampling (stereo-cost/2) instead runs whole full-width row bands and
+ * scores every pixel of them against the whole disparity range: two orders of magnitude more training pixels
+ * for the same feature work, with a loss over the same candidates that the WTA decision compares (see {@link Dense}).
+ *
  * <p>Held-out metrics are winner-take-all on the raw cost volume of whole validation pairs, rendered
  * from validation images only.
  */
 public final class StereoTrainer {
 
+    /**
+     * How a dense step samples (null in {@link Options#dense()} = the strip sampling stereo-cost/1 was trained with).
+     *
+     * @param crops       full-width row bands per step, each from a random pooled pair
+     * @param rows        output rows per band (the band is run with {@code radius} extra rows above and below)
+     * @param negMin      candidates whose disparity is at least this far from the truth are negatives; closer
+     *                    ones (sub-pixel ambiguity) are neither positive nor negative
+     * @param loss        {@link Loss#SOFTMAX}: cross-entropy of the true disparity against every candidate of the
+     *                    search range; {@link Loss#HINGE}: mean hinge against every negative
+     * @param temperature cosine similarities are divided by this before the softmax
+     */
+    public record Dense(int crops, int rows, double negMin, Loss loss, double temperature) {
+        public Dense {
+            if (crops < 1 || rows < 1 || !(negMin > 0) || !(temperature > 0)) {
+                throw new IllegalArgumentException("bad dense sampling " + crops + "x" + rows + " neg>=" + negMin
+                        + " T " + temperature);
+            }
+        }
+    }
+
+    public enum Loss { HINGE, SOFTMAX }
+
     public record Options(int width, int height, double maxDisparity, int pool, int samplesPerStep, int negOffset,
                           double margin, double lr, long steps, long evalEvery, int patience, int valPairs, long seed,
-                          Path checkpointDir, boolean progress, boolean allNegatives) {
+                          Path checkpointDir, boolean progress, boolean allNegatives, Dense dense, String schedule) {
         public static Options defaults() {
-            return new Options(320, 240, 64, 16, 256, 8, 0.2, 1e-3, 2000, 200, 0, 8, 1, null, true, true);
+            return new Options(320, 240, 64, 16, 256, 8, 0.2, 1e-3, 2000, 200, 0, 8, 1, null, true, true, null,
+                    "constant");
         }
 
         /** true: hinge against every offset ±1..N; false: one random offset per pixel (MC-CNN's sampling). */
         public Options withAllNegatives(boolean on) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
-                    evalEvery, patience, valPairs, seed, checkpointDir, progress, on);
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, on, dense, schedule);
+        }
+
+        /** Dense full-width band sampling (null: the strips of stereo-cost/1). */
+        public Options withDense(Dense d) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives, d, schedule);
+        }
+
+        /** A {@link LrSchedule#parse} spec: constant, cosine[:min], step:F@M1,M2. */
+        public Options withSchedule(String spec) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives, dense, spec);
         }
 
         public int numDisparities() {
@@ -61,27 +103,32 @@ public final class StereoTrainer {
 
         public Options withSize(int w, int h, double maxD) {
             return new Options(w, h, maxD, pool, samplesPerStep, negOffset, margin, lr, steps, evalEvery, patience,
-                    valPairs, seed, checkpointDir, progress, allNegatives);
+                    valPairs, seed, checkpointDir, progress, allNegatives, dense, schedule);
         }
 
         public Options withSteps(long s, long every) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, s, every,
-                    patience, valPairs, seed, checkpointDir, progress, allNegatives);
+                    patience, valPairs, seed, checkpointDir, progress, allNegatives, dense, schedule);
         }
 
         public Options withBatch(int samples, int neg, int poolSize, double learningRate) {
             return new Options(width, height, maxDisparity, poolSize, samples, neg, margin, learningRate, steps,
-                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives);
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives, dense, schedule);
         }
 
         public Options withValidation(int pairs, int patienceEvals) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
-                    evalEvery, patienceEvals, pairs, seed, checkpointDir, progress, allNegatives);
+                    evalEvery, patienceEvals, pairs, seed, checkpointDir, progress, allNegatives, dense, schedule);
         }
 
         public Options withRun(long s, Path checkpoints, boolean showProgress) {
             return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, margin, lr, steps,
-                    evalEvery, patience, valPairs, s, checkpoints, showProgress, allNegatives);
+                    evalEvery, patience, valPairs, s, checkpoints, showProgress, allNegatives, dense, schedule);
+        }
+
+        public Options withMargin(double m) {
+            return new Options(width, height, maxDisparity, pool, samplesPerStep, negOffset, m, lr, steps,
+                    evalEvery, patience, valPairs, seed, checkpointDir, progress, allNegatives, dense, schedule);
         }
     }
 
@@ -134,15 +181,19 @@ public final class StereoTrainer {
 
     public TrainingLoop.Result train() throws IOException {
         Optimizer adam = Optimizers.adam(net.parameters(), opt.lr(), 0);
-        TrainingLoop loop = new TrainingLoop(net, adam, LrSchedule.constant(opt.lr()), null,
-                new TrainingLoop.Config(opt.steps(), opt.evalEvery(), opt.patience(), true, opt.samplesPerStep(),
+        int perStep = opt.dense() == null ? opt.samplesPerStep() : opt.dense().crops() * opt.dense().rows() * opt.width();
+        TrainingLoop loop = new TrainingLoop(net, adam, LrSchedule.parse(opt.schedule(), opt.lr(), opt.steps()), null,
+                new TrainingLoop.Config(opt.steps(), opt.evalEvery(), opt.patience(), true, perStep,
                         opt.checkpointDir(), opt.progress()));
         return loop.run(this::stepLoss, () -> evaluate(net, validation, opt.numDisparities()).bad2Percent());
     }
 
-    /** One step's hinge loss (forward only; the loop does backward). */
+    /** One step's loss (forward only; the loop does backward). */
     public Tensor stepLoss(long step) {
         refreshPool();
+        if (opt.dense() != null) {
+            return denseLoss(opt.dense());
+        }
         int r = net.radius(), n = opt.negOffset();
         int sh = 2 * r + 1, sw = 2 * (r + n) + 1;
         int s = opt.samplesPerStep();
@@ -181,6 +232,91 @@ public final class StereoTrainer {
         } else {
             Tensor neg = sim.gather(1, Tensor.create(negCol, s, 1));
             loss = relu(neg.sub(pos).add(new Scalar(opt.margin()))).mean();
+        }
+        losses.add(loss.item_double());
+        return loss;
+    }
+
+    /**
+     * Dense sampling: the branch runs once over a few full-width bands of rows (radius extra rows above and
+     * below, so the kept rows are exact interior outputs; full width, so the column padding is the same zero
+     * padding as on the whole image), and every non-occluded pixel of the kept rows is a training pixel,
+     * matched against every candidate disparity 0..D−1 of the search range: thousands of pixels per step
+     * for the feature work of a few hundred strips. Pixels whose true match falls outside the range or the
+     * image are skipped.
+     */
+    private Tensor denseLoss(Dense dn) {
+        int r = net.radius(), w = opt.width(), h = opt.height(), rows = dn.rows(), b = dn.crops();
+        int nd = opt.numDisparities();
+        if (h < rows + 2 * r) {
+            throw new IllegalArgumentException("pairs of height " + h + " cannot hold bands of " + rows + " rows");
+        }
+        int bandH = rows + 2 * r;
+        float[] bands = new float[2 * b * bandH * w];
+        int cells = b * rows * w;
+        float[] posHot = new float[cells * nd];
+        float[] allowed = new float[cells * nd];  // positive or negative: what the softmax normalises over
+        float[] negative = new float[cells * nd];
+        float[] valid = new float[cells];
+        int count = 0;
+        for (int k = 0; k < b; k++) {
+            Prepared p = pool.get(rng.nextInt(pool.size()));
+            int y0 = r + rng.nextInt(h - rows - 2 * r + 1); // first kept row
+            System.arraycopy(p.leftStd(), (y0 - r) * w, bands, k * bandH * w, bandH * w);
+            System.arraycopy(p.rightStd(), (y0 - r) * w, bands, (b + k) * bandH * w, bandH * w);
+            for (int i = 0; i < rows; i++) {
+                for (int x = 0; x < w; x++) {
+                    int src = (y0 + i) * w + x;
+                    float d = p.pair().disparity()[src];
+                    int dp = Math.round(d);
+                    if (p.pair().occluded()[src] || dp > nd - 1 || x - dp < 0) {
+                        continue;
+                    }
+                    int cell = (k * rows + i) * w + x;
+                    valid[cell] = 1f;
+                    count++;
+                    int base = cell * nd;
+                    posHot[base + dp] = 1f;
+                    allowed[base + dp] = 1f;
+                    for (int c = 0; c <= Math.min(nd - 1, x); c++) { // right x = x − c stays in the image
+                        if (Math.abs(c - d) >= dn.negMin()) {
+                            negative[base + c] = 1f;
+                            allowed[base + c] = 1f;
+                        }
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            Tensor zero = Tensor.create(new float[] {0f}).requires_grad_(true).sum();
+            losses.add(0.0);
+            return zero;
+        }
+        Tensor f = StereoFeatureNet.l2normalize(net.body(Tensor.create(bands, 2L * b, 1, bandH, w)).narrow(2, r, rows));
+        Tensor fl = f.narrow(0, 0, b);                                                  // [B, F, rows, W]
+        Tensor fr = f.narrow(0, b, b);
+        long ch = fl.size(1);
+        // right features shifted right by c (zeros where x − c < 0): one padded copy, one slice per disparity
+        Tensor padded = cat(new TensorVector(zeros(b, ch, rows, nd - 1), fr), 3);
+        TensorVector slices = new TensorVector();
+        for (int c = 0; c < nd; c++) {
+            slices.push_back(fl.mul(padded.narrow(3, nd - 1 - c, w)).sum(new long[] {1}, false,
+                    new ScalarTypeOptional()).unsqueeze(3));
+        }
+        Tensor sim = cat(slices, 3);                                                     // [B, rows, W, D]
+        Tensor pos = Tensor.create(posHot, b, rows, w, nd);
+        Tensor posSim = sim.mul(pos).sum(new long[] {3}, true, new ScalarTypeOptional()); // [B, rows, W, 1]
+        Tensor loss;
+        if (dn.loss() == Loss.SOFTMAX) {
+            Tensor mask = Tensor.create(allowed, b, rows, w, nd);
+            // candidates outside the normalisation set get a large negative logit
+            Tensor logits = sim.div(new Scalar(dn.temperature())).add(mask.sub(new Scalar(1.0)).mul(new Scalar(1e4)));
+            Tensor ce = logits.logsumexp(new long[] {3}, true).sub(posSim.div(new Scalar(dn.temperature())));
+            loss = ce.squeeze(3).mul(Tensor.create(valid, b, rows, w)).sum().div(new Scalar((double) count));
+        } else {
+            Tensor neg = Tensor.create(negative, b, rows, w, nd);
+            Tensor hinge = relu(sim.sub(posSim).add(new Scalar(opt.margin()))).mul(neg);
+            loss = hinge.sum().div(neg.sum().clamp_min(new Scalar(1.0)));
         }
         losses.add(loss.item_double());
         return loss;

@@ -22,6 +22,7 @@ import io.visionstreams.models.data.ImageFolder;
 import io.visionstreams.models.data.RgbImage;
 import io.visionstreams.models.data.StyleContentCrops;
 import io.visionstreams.models.nn.Checkpoints;
+import io.visionstreams.models.train.TrainingCheckpoint;
 
 /**
  * Multi-style training (models-stylisation.md §6–7): Adam, every sample gets a uniformly random style,
@@ -247,12 +248,62 @@ public final class StyleTrainer {
         return new Tensor[] {total, lc, ls, ltv};
     }
 
+    /**
+     * Resumable checkpoints: every {@code every} steps (0 = only at the end) and at the end to {@code file};
+     * {@code resume} continues from such a file.
+     */
+    public record Checkpointing(Path file, int every, Path resume) {
+        public static final Checkpointing NONE = new Checkpointing(null, 0, null);
+    }
+
+    /** Checkpoint kind; the style list and width must match on resume (the net's signature checks the rest). */
+    public String kind() {
+        return "style:cin/" + String.join(",", styleNames) + "/w" + cfg.width();
+    }
+
+    /**
+     * The options a resumed run must share with the one that wrote the checkpoint: everything but the step count
+     * (the learning rate is constant, so a run may be extended) and the thread count.
+     */
+    String resumeIdentity() {
+        return cfg.toString().replaceFirst("steps=\\d+, ", "").replaceFirst(", threads=\\d+", "");
+    }
+
     /** Trains for {@code cfg.steps()} steps; {@code onStep} sees the 1-based step after each update. */
-    public void train(IntConsumer onStep) {
+    public void train(IntConsumer onStep) throws IOException {
+        train(onStep, Checkpointing.NONE);
+    }
+
+    /**
+     * {@link #train(IntConsumer)} with checkpoints. The data position on resume is recovered by replaying the
+     * crop and style draws of the steps already run (cheap next to a training step): the crop stream and the style
+     * indices share one {@link Random} that has no state accessor, and replaying keeps style-cin/2's stream intact.
+     */
+    public void train(IntConsumer onStep, Checkpointing ck) throws IOException {
         int s = styleNames.size();
         Adam opt = new Adam(net.parameters(), new AdamOptions(cfg.lr()));
         net.train(true);
-        for (int step = 1; step <= cfg.steps(); step++) {
+        int start = 1;
+        if (ck.resume() != null) {
+            java.util.Properties p = TrainingCheckpoint.load(ck.resume(), kind(), net, opt, null).meta();
+            if (!resumeIdentity().equals(p.getProperty("options"))) {
+                throw new IllegalArgumentException(ck.resume() + " was written with " + p.getProperty("options")
+                        + "; this run has " + resumeIdentity() + " (resume with the same options; only --steps may grow)");
+            }
+            int done = Integer.parseInt(p.getProperty("step"));
+            for (int k = 0; k < done; k++) { // replay the data draws of the steps already run
+                trainCrops.next(cfg.batch());
+                for (int i = 0; i < cfg.batch(); i++) {
+                    rnd.nextInt(s);
+                }
+            }
+            skipped = Integer.parseInt(p.getProperty("skipped"));
+            lastGradNorm = Double.parseDouble(p.getProperty("lastGradNorm"));
+            history.clear();
+            history.addAll(parseHistory(p.getProperty("history", "")));
+            start = done + 1;
+        }
+        for (int step = start; step <= cfg.steps(); step++) {
             try (PointerScope scope = new PointerScope()) { // frees this step's native temporaries (§6.3)
                 Tensor c = batch(trainCrops.next(cfg.batch()));
                 int[] idx = new int[cfg.batch()];
@@ -274,12 +325,49 @@ public final class StyleTrainer {
                     history.add(history.isEmpty() ? new Losses(0, 0, 0, 0) : history.get(history.size() - 1));
                 }
             }
-            onStep.accept(step);
+            onStep.accept(step); // may request a stop (time limit)
+            boolean end = step == cfg.steps() || stopRequested;
+            if (ck.file() != null && (end || (ck.every() > 0 && step % ck.every() == 0))) {
+                saveCheckpoint(ck.file(), opt, step);
+            }
             if (stopRequested) {
                 break;
             }
         }
         net.eval();
+    }
+
+    private void saveCheckpoint(Path file, Adam opt, int step) throws IOException {
+        java.util.Properties p = TrainingCheckpoint.newMeta(kind());
+        p.setProperty("step", Integer.toString(step));
+        p.setProperty("totalSteps", Integer.toString(cfg.steps()));
+        p.setProperty("batch", Integer.toString(cfg.batch()));
+        p.setProperty("seed", Long.toString(cfg.seed()));
+        p.setProperty("options", resumeIdentity());
+        p.setProperty("styles", String.join(",", styleNames));
+        p.setProperty("width", Integer.toString(cfg.width()));
+        p.setProperty("skipped", Integer.toString(skipped));
+        p.setProperty("lastGradNorm", Double.toString(lastGradNorm));
+        StringBuilder h = new StringBuilder();
+        for (Losses l : history) {
+            h.append(h.length() == 0 ? "" : ";").append(l.total()).append(',').append(l.content()).append(',')
+                    .append(l.style()).append(',').append(l.tv());
+        }
+        p.setProperty("history", h.toString());
+        TrainingCheckpoint.save(file, net, opt, null, p);
+        net.train(true);
+    }
+
+    private static List<Losses> parseHistory(String s) {
+        List<Losses> out = new ArrayList<>();
+        if (!s.isEmpty()) {
+            for (String row : s.split(";")) {
+                String[] f = row.split(",");
+                out.add(new Losses(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3])));
+            }
+        }
+        return out;
     }
 
     /** Steps skipped because the loss or gradient was not finite. */

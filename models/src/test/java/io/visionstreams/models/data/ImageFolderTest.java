@@ -1,6 +1,7 @@
 package io.visionstreams.models.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,5 +126,19 @@ class ImageFolderTest {
         Set<Path> train = new HashSet<>(s.train().files());
         assertTrue(s.validation().files().stream().noneMatch(train::contains));
         assertEquals(all.size(), s.train().size() + s.validation().size());
+    }
+
+    @Test
+    void leakedHeldOutImagesAreThoseWithAVariantInTraining() {
+        List<String> train = List.of("ela_modified.jpg", "imageTextR.png", "baboon.jpg", "left03.jpg");
+        List<String> held = List.of("ela_original.jpg", "imageTextN.png", "apple.jpg", "right07.jpg", "photo-b.png");
+        assertEquals(List.of("ela_original.jpg", "imageTextN.png", "right07.jpg"), ImageFolder.leakedNames(held, train));
+        ImageFolder heldOut = new ImageFolder(held.stream().map(Path::of).toList());
+        assertEquals(List.of("apple.jpg", "photo-b.png"), heldOut.withoutVariantsOf(train).names());
+        // the old key lets these variants straddle a split; the new default keeps them together
+        assertEquals("ela_original", ImageFolder.SplitKey.SEQUENCE.of("ela_original.jpg"));
+        assertEquals(ImageFolder.SplitKey.VARIANT.of("ela_modified.jpg"), ImageFolder.SplitKey.VARIANT.of("ela_original.jpg"));
+        assertEquals(ImageFolder.SplitKey.VARIANT, ImageFolder.SplitKey.parse("variant"));
+        assertThrows(IllegalArgumentException.class, () -> ImageFolder.SplitKey.parse("hash"));
     }
 }

@@ -5,8 +5,10 @@ import io.visionstreams.eval.CocoEval;
 import io.visionstreams.eval.GtBox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,9 +16,11 @@ import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.visionstreams.models.data.DetectionSceneGenerator;
 import io.visionstreams.models.data.RgbImage;
+import io.visionstreams.models.train.TrainingCheckpoint;
 
 /** A short training run learns; assignment and attention transfer behave as documented. */
 class DetectionTrainingTest {
@@ -40,6 +44,38 @@ class DetectionTrainingTest {
         }
         // objects up to 48 px fit the small training canvas; held-out scenes use the same sizes at 320×320
         return new DetectionSceneGenerator(bg, seed, DetectionSceneGenerator.Options.separate(size).withObjectSizes(16, 48));
+    }
+
+    @Test
+    void checkpointThenResumeEqualsTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        WrnDetector.Config tiny = new WrnDetector.Config(1, 1, 8, 3);
+        DetectionTrainer.Options o = new DetectionTrainer.Options(6, 2, 3e-3, 1, DetectionLoss.ClsMode.INTEGRAL, null, 0,
+                100);
+        WrnDetector straight = DetectionTrainer.newNet(tiny, 1);
+        DetectionTrainer.History full = DetectionTrainer.train(straight, syntheticScenes(1, 64), o, null, 1);
+
+        // first half: a run that stops after its step-3 checkpoint (same total, so the schedule is the same)
+        Path ckpt = dir.resolve("det.ckpt");
+        WrnDetector first = DetectionTrainer.newNet(tiny, 1);
+        DetectionTrainer.train(first, syntheticScenes(1, 64),
+                o.withCheckpointing(new DetectionTrainer.Checkpointing(ckpt, 0, null, "teacher", 3)), null, 1);
+        assertEquals(3, TrainingCheckpoint.readMeta(ckpt).step());
+
+        WrnDetector resumed = DetectionTrainer.newNet(tiny, 2); // other init: the checkpoint must overwrite it
+        DetectionTrainer.History rest = DetectionTrainer.train(resumed, syntheticScenes(1, 64),
+                o.withCheckpointing(new DetectionTrainer.Checkpointing(ckpt, 3, ckpt, "teacher", 0)), null, 1);
+        float[] a = io.visionstreams.models.nn.Export.data(straight.parameters().get(0));
+        float[] b = io.visionstreams.models.nn.Export.data(resumed.parameters().get(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 1e-6f);
+        assertEquals(full.firstLoss(), rest.firstLoss(), 1e-6);
+        assertEquals(full.lastLoss(), rest.lastLoss(), 1e-6);
+
+        // the finished checkpoint serves as a teacher: config from the file, no sidecar
+        WrnDetector teacher = io.visionstreams.models.DetectionTrainMain.loadTeacher(ckpt);
+        assertEquals(tiny, teacher.config());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> io.visionstreams.models.DetectionTrainMain.loadTeacher(dir.resolve("missing.pt")));
+        assertTrue(e.getMessage().contains("needs the teacher's checkpoint"), e.getMessage());
     }
 
     @Test

@@ -101,15 +101,15 @@ class PatchDataTest {
             String name = "" + (char) ('a' + i % 26) + (char) ('a' + i / 26 % 26) + (char) ('a' + i / 676);
             Files.writeString(d.resolve(name + ".png"), "");
         }
-        PatchTrainer.Folders f = PatchTrainer.Folders.of(d, null, 0.2, 1);
+        PatchTrainer.Folders f = PatchTrainer.Folders.of(d, null, 0.2, 1, io.visionstreams.models.data.ImageFolder.SplitKey.VARIANT);
         assertTrue(f.split());
         int val = f.validation().size();
         assertEquals(300, val + f.train().size());
         assertTrue(val > 20 && val < 120, "validation share " + val);
         assertTrue(f.train().files().stream().noneMatch(f.validation().files()::contains));
         // same seed, same split: the held-out side is reproducible from the card's parameters
-        assertEquals(f.validation().files(), PatchTrainer.Folders.of(d, null, 0.2, 1).validation().files());
-        PatchTrainer.Folders explicit = PatchTrainer.Folders.of(d, d, 0.2, 1);
+        assertEquals(f.validation().files(), PatchTrainer.Folders.of(d, null, 0.2, 1, io.visionstreams.models.data.ImageFolder.SplitKey.VARIANT).validation().files());
+        PatchTrainer.Folders explicit = PatchTrainer.Folders.of(d, d, 0.2, 1, io.visionstreams.models.data.ImageFolder.SplitKey.VARIANT);
         assertFalse(explicit.split());
         assertEquals(300, explicit.train().size());
     }

@@ -41,6 +41,32 @@ class PatchTrainingTest {
     }
 
     @Test
+    void stopThenResumeEqualsTheUninterruptedRun(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path images = sharedImages();
+        assumeTrue(images != null && Files.isDirectory(images), "shared images not available");
+        // ASGD (SGD momentum + averaging from step 2): momentum buffers and the average must survive the resume
+        PatchTrainer.Options base = PatchTrainer.Options.hinge("2ch-avg", 8, images, 4, 8, 1e-2, 3, 40, 2)
+                .withOptimizer("asgd", 2, 1);
+        PatchTrainer.Outcome straight = PatchTrainer.train(base.withCheckpoints(dir.resolve("a"), null, 0, null, 0));
+
+        Path ckpt = dir.resolve("b/run.ckpt");
+        PatchTrainer.Outcome half = PatchTrainer.train(base.withCheckpoints(dir.resolve("b"), ckpt, 0, null, 2));
+        assertEquals(2, half.result().stepsRun());
+        PatchTrainer.Outcome resumed = PatchTrainer.train(base.withCheckpoints(dir.resolve("c"), ckpt, 0, ckpt, 0));
+        assertEquals(4, resumed.result().stepsRun());
+        assertEquals(straight.result().history(), resumed.result().history());
+        assertEquals(straight.fprTrained(), resumed.fprTrained(), 0);
+        float[] a = io.visionstreams.models.nn.Export.data(straight.net().parameters().get(0));
+        float[] b = io.visionstreams.models.nn.Export.data(resumed.net().parameters().get(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0f);
+        // another architecture's checkpoint is refused with the reason
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PatchTrainer.train(PatchTrainer.Options.hinge("2ch", 8, images, 4, 8, 1e-2, 3, 40, 2)
+                        .withCheckpoints(dir.resolve("d"), null, 0, ckpt, 0)));
+        assertTrue(e.getMessage().contains("not of 'patch:2ch/8/hinge'"), e.getMessage());
+    }
+
+    @Test
     void descriptorLossTrainsTheBranch() throws Exception {
         Path images = sharedImages();
         assumeTrue(images != null && Files.isDirectory(images), "shared images not available");

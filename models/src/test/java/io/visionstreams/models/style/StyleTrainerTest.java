@@ -87,6 +87,45 @@ class StyleTrainerTest {
         }
     }
 
+    @Test
+    void stopThenResumeEqualsTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        Path content = dir.resolve("content");
+        java.nio.file.Files.createDirectories(content);
+        for (int i = 0; i < 8; i++) {
+            blobs(content, "blob-" + (char) ('a' + i) + ".png", i);
+        }
+        List<Path> styles = List.of(stripes(dir, "red.png", 0xE02020, 4), stripes(dir, "blue.png", 0x2040F0, 8));
+        StyleTrainer.Config d = StyleTrainer.Config.defaults(content, styles);
+        // one thread: libtorch's CPU kernels are then bit-reproducible
+        StyleTrainer.Config cfg = new StyleTrainer.Config(content, styles, 6, 32, 2, 1, 5, d.lossSeed(), 64, d.lr(),
+                d.contentWeight(), d.styleWeight(), d.tvWeight(), 1, d.contentSplit(), List.of());
+        StyleTrainer straight = new StyleTrainer(cfg);
+        straight.train(step -> { });
+
+        Path ckpt = dir.resolve("style.ckpt");
+        StyleTrainer first = new StyleTrainer(cfg);
+        first.train(step -> {
+            if (step == 3) {
+                first.stop(); // as --max-minutes does
+            }
+        }, new StyleTrainer.Checkpointing(ckpt, 0, null));
+        assertEquals(3, first.history().size());
+
+        StyleTrainer resumed = new StyleTrainer(cfg);
+        resumed.train(step -> { }, new StyleTrainer.Checkpointing(ckpt, 0, ckpt));
+        assertEquals(straight.history(), resumed.history());
+        float[] a = io.visionstreams.models.nn.Export.data(straight.net().parameters().get(0));
+        float[] b = io.visionstreams.models.nn.Export.data(resumed.net().parameters().get(0));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0f);
+
+        // a checkpoint of other styles is refused before anything is loaded
+        StyleTrainer other = new StyleTrainer(new StyleTrainer.Config(content, List.of(styles.get(0)), 6, 32, 2, 1, 5,
+                d.lossSeed(), 64, d.lr(), d.contentWeight(), d.styleWeight(), d.tvWeight(), 1, d.contentSplit(), List.of()));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> other.train(step -> { }, new StyleTrainer.Checkpointing(null, 0, ckpt)));
+        assertTrue(e.getMessage().contains("not of 'style:cin/red/w1'"), e.getMessage());
+    }
+
     /** A style with weight 0 adds nothing to the objective; the reported style loss stays the unweighted one. */
     @Test
     void perStyleWeightsScaleOnlyTheirStyle(@TempDir Path dir) throws Exception {

@@ -149,45 +149,6 @@ class TrainInfraTest {
         assertEquals(6, r.bestStep());
     }
 
-    @Test
-    void resumeContinuesFromLastCheckpoint(@TempDir Path dir) throws Exception {
-        manual_seed(5);
-        Lin m = new Lin();
-        Optimizer opt = Optimizers.adam(m.parameters(), 1e-2, 0);
-        WeightAverager avg = new WeightAverager(m, 2);
-        TrainingLoop.StepLoss loss = step -> {
-            manual_seed(100 + step); // data from (seed, step): a resumed run sees the same batches
-            return m.forward(randn(16, 8)).pow(new Scalar(2)).mean();
-        };
-        new TrainingLoop(m, opt, LrSchedule.constant(1e-2), avg,
-                new TrainingLoop.Config(10, 5, 0, true, 16, dir, false)).run(loss, () -> 1.0);
-        float[] straight = Export.data(m.fc.weight());
-
-        manual_seed(5);
-        Lin m2 = new Lin();
-        Optimizer opt2 = Optimizers.adam(m2.parameters(), 1e-2, 0);
-        WeightAverager avg2 = new WeightAverager(m2, 2);
-        Path dir2 = dir.resolve("r");
-        TrainingLoop.StepLoss loss2 = step -> {
-            manual_seed(100 + step);
-            return m2.forward(randn(16, 8)).pow(new Scalar(2)).mean();
-        };
-        new TrainingLoop(m2, opt2, LrSchedule.constant(1e-2), avg2,
-                new TrainingLoop.Config(5, 5, 0, true, 16, dir2, false)).run(loss2, () -> 1.0);
-        Lin m3 = new Lin();
-        Optimizer opt3 = Optimizers.adam(m3.parameters(), 1e-2, 0);
-        WeightAverager avg3 = new WeightAverager(m3, 2);
-        TrainingLoop.StepLoss loss3 = step -> {
-            manual_seed(100 + step);
-            return m3.forward(randn(16, 8)).pow(new Scalar(2)).mean();
-        };
-        TrainingLoop.Result r = new TrainingLoop(m3, opt3, LrSchedule.constant(1e-2), avg3,
-                new TrainingLoop.Config(10, 5, 0, true, 16, dir2, false)).run(loss3, () -> 1.0);
-        assertEquals(5, r.stepsRun());
-        assertArrayEquals(straight, Export.data(m3.fc.weight()), 0f);
-        assertFalse(avg3.swapped());
-    }
-
     private static void assertArrayEquals(float[] a, float[] b, float tol) {
         assertEquals(a.length, b.length);
         for (int i = 0; i < a.length; i++) {

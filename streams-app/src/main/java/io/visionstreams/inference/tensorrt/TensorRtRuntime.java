@@ -48,10 +48,14 @@ public final class TensorRtRuntime implements InferenceRuntime {
 
     /** Service defaults: cache under {@code -Dvisionstreams.tensorrt.cacheDir} or ~/.cache/vision-streams/tensorrt. */
     public static TensorRtRuntime fromSystemProperties() throws InferenceException {
-        String dir = System.getProperty("visionstreams.tensorrt.cacheDir",
-                Path.of(System.getProperty("user.home"), ".cache", "vision-streams", "tensorrt").toString());
-        return new TensorRtRuntime(Path.of(dir), BuildOptions.fromSystemProperties(),
+        return new TensorRtRuntime(defaultCacheDir(), BuildOptions.fromSystemProperties(),
                 Integer.getInteger("visionstreams.tensorrt.slots", 2));
+    }
+
+    /** The plan cache the service's runtime uses: {@code -Dvisionstreams.tensorrt.cacheDir} or ~/.cache/vision-streams/tensorrt. */
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("visionstreams.tensorrt.cacheDir",
+                Path.of(System.getProperty("user.home"), ".cache", "vision-streams", "tensorrt").toString()));
     }
 
     @Override

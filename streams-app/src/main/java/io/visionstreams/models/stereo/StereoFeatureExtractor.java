@@ -10,7 +10,7 @@ import io.visionstreams.schema.ModelDescriptor;
 
 /**
  * Dense matching features of a rectified gray pair through the inference SPI, for a model of task
- * {@code stereo-features} (zoo {@code stereo-cost/1}): input [N,1,H,W] = (gray·scale − mean)/std as
+ * {@code stereo-features} (zoo {@code stereo-cost/2}, {@code stereo-cost/1}): input [N,1,H,W] = (gray·scale − mean)/std as
  * model.json says, output [N,C,H,W] unit-length features. Left and right go in one batch of 2 when the
  * graph's batch dimension is dynamic, else one run each.
  *

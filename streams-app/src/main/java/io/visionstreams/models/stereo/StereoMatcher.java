@@ -32,7 +32,7 @@ import io.visionstreams.schema.ModelDescriptor;
 public final class StereoMatcher implements AutoCloseable {
 
     /** The zoo model used when none is named. */
-    public static final String DEFAULT_MODEL = "stereo-cost/1";
+    public static final String DEFAULT_MODEL = "stereo-cost/2";
 
     private final InferenceRuntime ownedRuntime;
     private final InferenceSession session;

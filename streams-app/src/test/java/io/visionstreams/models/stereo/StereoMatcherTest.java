@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.visionstreams.imaging.Image;
 
-/** The façade end to end with the real zoo model (stereo-cost/1 through ONNX Runtime), no Kafka. */
+/** The façade end to end with the real zoo model (StereoMatcher.DEFAULT_MODEL through ONNX Runtime), no Kafka. */
 class StereoMatcherTest {
 
     static StereoMatcher matcher;
