@@ -83,12 +83,33 @@ public record ModelDescriptor(String name, String version, String task, String o
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    /** Network input tensor and the preprocessing that produces it: (pixel * scale - mean) / std. */
+    /**
+     * Network input tensor and the preprocessing that produces it: (pixel * scale - mean) / std.
+     *
+     * @param pad how letterboxing fills the borders: {@value #PAD_CONSTANT} (absent: {@code padValue}, the YOLO
+     *            convention) or {@value #PAD_EDGE} (the frame's border pixels repeated outwards, for models that
+     *            never saw padded inputs in training: a flat gray band is an edge they were not trained on)
+     */
     @JsonPropertyOrder({"name", "layout", "width", "height", "colorOrder", "scale", "mean", "std", "letterbox",
-            "padValue"})
+            "padValue", "pad"})
     public record Input(String name, String layout, int width, int height, String colorOrder, double scale,
-                        List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
+                        List<Double> mean, List<Double> std, boolean letterbox, int padValue,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String pad) {
+
+        /** Constant padding with {@code padValue}. */
+        public Input(String name, String layout, int width, int height, String colorOrder, double scale,
+                     List<Double> mean, List<Double> std, boolean letterbox, int padValue) {
+            this(name, layout, width, height, colorOrder, scale, mean, std, letterbox, padValue, null);
+        }
+
+        /** True when the letterbox borders repeat the frame's edge pixels. */
+        public boolean padEdge() {
+            return PAD_EDGE.equals(pad);
+        }
     }
+
+    public static final String PAD_CONSTANT = "constant";
+    public static final String PAD_EDGE = "edge";
 
     /**
      * Graph output names by role. Detection: boxes, scores, optional cams and classLogits; patch
@@ -338,6 +359,9 @@ public record ModelDescriptor(String name, String version, String task, String o
         perChannel(p, "input.std", in.std(), true, channels);
         if (in.padValue() < 0 || in.padValue() > 255) {
             p.add("input.padValue must be within 0..255, got " + in.padValue());
+        }
+        if (in.pad() != null && !PAD_CONSTANT.equals(in.pad()) && !PAD_EDGE.equals(in.pad())) {
+            p.add("input.pad must be " + PAD_CONSTANT + " or " + PAD_EDGE + ", got '" + in.pad() + "'");
         }
     }
 

@@ -1,18 +1,20 @@
 package io.visionstreams.cli;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,36 +22,26 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.visionstreams.imaging.Image;
-import io.visionstreams.imaging.ImageCodec;
-import io.visionstreams.imaging.ImageLimits;
-import io.visionstreams.imaging.LetterboxGeometry;
-import io.visionstreams.inference.InferenceSession;
-import io.visionstreams.inference.Tensor;
 import io.visionstreams.ingest.SyntheticCamera;
-import io.visionstreams.lifecycle.DetectorDeployment;
-import io.visionstreams.models.detection.DetectionTranslator;
-import io.visionstreams.models.detection.DetectorSpec;
-import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.EmbeddedKafkaCluster;
 import io.visionstreams.ops.KafkaClientConfig;
-import io.visionstreams.ops.TopicAdmin;
 import io.visionstreams.ops.TempDirs;
+import io.visionstreams.ops.TopicAdmin;
 import io.visionstreams.ops.TopicTail;
-import io.visionstreams.schema.AvroSerde;
-import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.VisionSerdes;
-import io.visionstreams.topology.DetectionTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Detection throughput end to end through the embedded broker versus bare ONNX Runtime on the same
- * model and the same frames, in one process, so the ratio is meaningful on a shared, noisy machine.
+ * A topology end to end through the embedded broker versus bare ONNX Runtime on the same model and
+ * frames, in one process. The machine is shared and its load drifts, so the variants run interleaved
+ * in rounds (the order reversed every other round, so neither side always runs first), and what is
+ * reported is the per-round ratio to the bare baseline: its median and its range. Process CPU time per
+ * frame is given too: unlike wall time it does not count other processes' time.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark a topology end to end (embedded Kafka) against bare ONNX Runtime on the same model and frames.")
@@ -58,11 +50,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "detection", description = "What to benchmark: detection or stylize.")
     String what;
 
-    @Option(names = "--frames", defaultValue = "600", description = "Measured frames (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "200", description = "Measured frames per variant and round (default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up frames before each measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "80", description = "Warm-up frames per variant before the rounds (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--latency-frames", defaultValue = "60",
+            description = "Frames of the paced latency run after the rounds, sent at half the measured end-to-end rate "
+                    + "(at most 30 s of them; 0 = skip) (default: ${DEFAULT-VALUE}).")
+    int latencyFrames;
 
     @Option(names = "--width", defaultValue = "640") int width;
     @Option(names = "--height", defaultValue = "480") int height;
@@ -74,9 +74,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream threads; bounds the batch the batcher can form (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
+    @Option(names = "--e2e-intra-op-threads", defaultValue = "-1",
+            description = "ONNX Runtime intra-op threads of the end-to-end service; -1 = as --intra-op-threads (default: ${DEFAULT-VALUE}).")
+    int e2eIntraOpThreads;
+
     @Option(names = "--streams-property", paramLabel = "KEY=VALUE",
             description = "Extra Kafka Streams/client property for the end-to-end run, e.g. commit.interval.ms=500 (repeatable).")
     Map<String, String> streamsProperties = new HashMap<>();
+
+    @Option(names = "--scales", split = ",", description = "bench stylize: also measure these downscale factors "
+            + "(bare, and end to end with the per-record 'style.scale' header), e.g. 0.5,0.35.")
+    List<Double> scales = new ArrayList<>();
 
     @Mixin
     ServingOptions serving;
@@ -84,43 +92,247 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     StyleTaskOptions styleTask;
 
+    /** The frames every variant processes, cycled: frame index i is {@code jpegs.get(i % size)}. */
+    List<byte[]> jpegs;
+
+    /** One variant in one round; {@code cpuByGroup}: CPU ms per frame by thread group (end to end only). */
+    record Measure(double fps, double cpuMsPerFrame, double load, List<Double> latencies, List<BenchWorkload.Output> outputs,
+                   Map<String, Double> cpuByGroup) {
+    }
+
+    /** Thread groups that CPU time is attributed to; what no Java thread accounts for is native pools (ORT, OpenCV). */
+    static String threadGroup(String name) {
+        if (name.contains("StreamThread")) {
+            return "stream threads (consume, decode, pre, post, produce)";
+        }
+        if (name.startsWith("batcher-")) {
+            return "batcher (stacking, ORT run on its thread)";
+        }
+        if (name.equals("main") || name.equals("topic-tail") || name.contains("producer-network-thread")) {
+            return "bench client (producer, result consumer)";
+        }
+        return "broker and other Kafka threads";
+    }
+
+    static Map<Long, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                out.put(id, t);
+            }
+        }
+        return out;
+    }
+
+    /** Bytes allocated on the Java heap by all live threads so far (what the garbage collector has to clean up). */
+    static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, b);
+        }
+        return sum;
+    }
+
+    /** Milliseconds the collectors reported so far (pauses and concurrent cycles as the JVM counts them). */
+    static long gcMillis() {
+        long sum = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    static Map<String, Double> cpuByGroup(Map<Long, Long> before, Map<Long, Long> after, long processNanos, int frames) {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new java.util.TreeMap<>();
+        long java = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            var info = mx.getThreadInfo(e.getKey());
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (info == null || d <= 0) {
+                continue;
+            }
+            java += d;
+            out.merge(threadGroup(info.getThreadName()), d / 1e6 / frames, Double::sum);
+        }
+        out.put("native threads (ORT intra-op pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (what.equals("stylize")) {
-            return new StyleBench(this).run();
-        }
-        if (!what.equals("detection")) {
+        if (!what.equals("detection") && !what.equals("stylize")) {
             System.err.println("unknown benchmark '" + what + "' (available: detection, stylize)");
             return 2;
         }
-        List<byte[]> jpegs = render(warmup + frames);
-        System.out.printf("frames: %d measured + %d warm-up, %dx%d JPEG, avg %d KB%n", frames, warmup, width, height,
-                jpegs.stream().mapToInt(b -> b.length).sum() / jpegs.size() / 1024);
-
-        Result bare;
-        Result inferOnly;
-        try (DetectorDeployment d = DetectorDeployment.open(serving.settings())) {
-            inferOnly = bareOrt(d, jpegs, true);
-            bare = bareOrt(d, jpegs, false);
+        jpegs = render(Math.max(frames, serving.maxBatch));
+        System.out.printf(Locale.ROOT, "frames: %d distinct %dx%d JPEG (avg %d KB); %d rounds of %d frames per variant after "
+                        + "%d warm-up; load average %s%n", jpegs.size(), width, height,
+                jpegs.stream().mapToInt(b -> b.length).sum() / jpegs.size() / 1024, rounds, frames, warmup, loadAverage());
+        try (BenchWorkload w = what.equals("stylize") ? new StyleBenchWorkload(this) : new DetectionBenchWorkload(this)) {
+            run(w);
+            w.report();
         }
-        Result e2e = endToEnd(jpegs);
-
-        System.out.println();
-        System.out.printf("%-44s %10s %10s %10s%n", "detection, " + serving.model, "frames/s", "p50 ms", "p99 ms");
-        print("bare ORT: inference only, batch " + serving.maxBatch, inferOnly);
-        print("bare ORT: decode+pre+infer+post, batch " + serving.maxBatch, bare);
-        print("end to end via Kafka (EOS v2)", e2e);
-        System.out.printf("ratio end-to-end / bare (decode..post): %.2f%n", e2e.fps / bare.fps);
-        System.out.printf("ratio end-to-end / inference only:      %.2f%n", e2e.fps / inferOnly.fps);
-        System.out.printf("mean batch formed end to end: %.2f%n", e2e.meanBatch);
         return 0;
     }
 
-    private static void print(String name, Result r) {
-        System.out.printf("%-44s %10.1f %10.1f %10.1f%n", name, r.fps, r.p50, r.p99);
+    private void run(BenchWorkload w) throws Exception {
+        int nb = w.bareVariants().size();
+        int ne = w.endToEndVariants().size();
+        List<List<Measure>> bare = new ArrayList<>();
+        List<List<Measure>> e2e = new ArrayList<>();
+        for (int v = 0; v < nb; v++) {
+            bare.add(new ArrayList<>());
+        }
+        for (int v = 0; v < ne; v++) {
+            e2e.add(new ArrayList<>());
+        }
+        try (EndToEnd rig = new EndToEnd(w)) {
+            for (int v = 0; v < nb; v++) {
+                w.runBare(v, 0, warmup, new ArrayList<>());
+            }
+            for (int v = 0; v < ne; v++) {
+                rig.burst(v, warmup);
+            }
+            for (int r = 0; r < rounds; r++) {
+                // ABBA: bare first in even rounds, end to end first in odd ones, so order effects cancel
+                List<Runnable> steps = new ArrayList<>();
+                for (int v = 0; v < nb; v++) {
+                    int vv = v;
+                    steps.add(() -> bare.get(vv).add(bareRound(w, vv)));
+                }
+                for (int v = 0; v < ne; v++) {
+                    int vv = v;
+                    steps.add(() -> e2e.get(vv).add(rig.burst(vv, frames)));
+                }
+                if (r % 2 == 1) {
+                    java.util.Collections.reverse(steps);
+                }
+                steps.forEach(Runnable::run);
+                System.out.printf(Locale.ROOT, "round %d: bare %s | end to end %s frames/s (load %s)%n", r + 1,
+                        fpsOf(bare, r), fpsOf(e2e, r), loadAverage());
+            }
+            List<List<Double>> paced = new ArrayList<>();
+            for (int v = 0; v < ne; v++) {
+                double rate = 0.5 * median(e2e.get(v).stream().map(Measure::fps).toList());
+                int n = (int) Math.min(latencyFrames, Math.max(5, 30 * rate));
+                paced.add(latencyFrames <= 0 ? List.of() : rig.paced(v, n, rate));
+            }
+            printTable(w, bare, e2e, paced);
+        }
     }
 
-    record Result(double fps, double p50, double p99, double meanBatch) {
+    private static String fpsOf(List<List<Measure>> variants, int round) {
+        StringBuilder s = new StringBuilder();
+        for (List<Measure> m : variants) {
+            s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", m.get(round).fps()));
+        }
+        return s.toString();
+    }
+
+    private Measure bareRound(BenchWorkload w, int v) {
+        try {
+            double load = loadAverage();
+            List<Double> lat = new ArrayList<>();
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            w.runBare(v, 0, frames, lat);
+            long t1 = System.nanoTime();
+            long cpu1 = processCpuNanos();
+            return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of(),
+                    Map.of());
+        } catch (Exception e) {
+            throw new IllegalStateException("bare variant " + w.bareVariants().get(v) + " failed", e);
+        }
+    }
+
+    private void printTable(BenchWorkload w, List<List<Measure>> bare, List<List<Measure>> e2e, List<List<Double>> paced) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%s; %d rounds, load average %s%n", w.title(), rounds, loadRange(bare, e2e));
+        System.out.println("| variant | frames/s, median (min–max) | ratio to bare baseline, median of rounds (min–max) "
+                + "| process CPU ms/frame | p50 ms | p99 ms | GFLOP/s |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        List<Measure> base = bare.get(0);
+        for (int v = 0; v < bare.size(); v++) {
+            List<Double> lat = pooled(bare.get(v));
+            row(w.bareVariants().get(v) + (v == 0 ? " (baseline)" : ""), bare.get(v), base, pct(lat, 50), pct(lat, 99),
+                    w.bareFlops(v));
+        }
+        for (int v = 0; v < e2e.size(); v++) {
+            List<Double> lat = paced.get(v);
+            row(w.endToEndVariants().get(v), e2e.get(v), base, pct(lat, 50), pct(lat, 99), w.endToEndFlops(v));
+        }
+        for (int[] pair : w.comparablePairs()) {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                Measure e = e2e.get(pair[0]).get(r);
+                Measure bm = bare.get(pair[1]).get(r);
+                ratios.add(e.fps() / bm.fps());
+                cpu.add(bm.cpuMsPerFrame() / e.cpuMsPerFrame());
+            }
+            System.out.printf(Locale.ROOT, "%s / %s: throughput ratio %.2f (rounds %.2f–%.2f); process CPU per frame, bare ÷ "
+                            + "end to end: %.2f (%.2f–%.2f)%n", w.endToEndVariants().get(pair[0]), w.bareVariants().get(pair[1]),
+                    median(ratios), min(ratios), max(ratios), median(cpu), min(cpu), max(cpu));
+        }
+        System.out.println();
+        System.out.println("bare latency: wall time of the frame's batch; end-to-end latency: send → result read "
+                + "(read_committed) with frames paced at half the measured end-to-end rate.");
+        for (int v = 0; v < e2e.size(); v++) {
+            List<BenchWorkload.Output> outs = new ArrayList<>();
+            e2e.get(v).forEach(m -> outs.addAll(m.outputs()));
+            double[] stage = new double[w.stageNames().size()];
+            double batch = 0;
+            double bytes = 0;
+            for (BenchWorkload.Output o : outs) {
+                batch += o.batchSize();
+                bytes += o.recordBytes();
+                for (int k = 0; k < stage.length; k++) {
+                    stage[k] += o.stageMicros()[k] / 1e3;
+                }
+            }
+            StringBuilder s = new StringBuilder();
+            for (int k = 0; k < stage.length; k++) {
+                s.append(String.format(Locale.ROOT, "%s %.1f ms, ", w.stageNames().get(k), stage[k] / outs.size()));
+            }
+            System.out.printf(Locale.ROOT, "%s, mean per record in the stream thread: %smean batch %.2f, result record %.1f KB%n",
+                    w.endToEndVariants().get(v), s, batch / outs.size(), bytes / outs.size() / 1024);
+            Map<String, Double> groups = new java.util.TreeMap<>();
+            e2e.get(v).forEach(m -> m.cpuByGroup().forEach((k, x) -> groups.merge(k, x / rounds, Double::sum)));
+            StringBuilder g = new StringBuilder();
+            groups.forEach((k, x) -> g.append(String.format(Locale.ROOT, "%s %.1f, ", k, x)));
+            System.out.printf(Locale.ROOT, "  process CPU ms per frame by thread group (mean of rounds): %s%n",
+                    g.substring(0, Math.max(0, g.length() - 2)));
+        }
+    }
+
+    private void row(String name, List<Measure> ms, List<Measure> base, double p50, double p99, long flops) {
+        List<Double> fps = ms.stream().map(Measure::fps).toList();
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < ms.size(); r++) {
+            ratios.add(ms.get(r).fps() / base.get(r).fps());
+        }
+        double f = median(fps);
+        System.out.printf(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) | %.1f | %.0f | %.0f | %s |%n", name, f,
+                min(fps), max(fps), median(ratios), min(ratios), max(ratios),
+                median(ms.stream().map(Measure::cpuMsPerFrame).toList()), p50, p99,
+                flops > 0 ? String.format(Locale.ROOT, "%.1f", f * flops / 1e9) : "n/a");
+    }
+
+    private static String loadRange(List<List<Measure>> a, List<List<Measure>> b) {
+        List<Double> l = new ArrayList<>();
+        a.forEach(v -> v.forEach(m -> l.add(m.load())));
+        b.forEach(v -> v.forEach(m -> l.add(m.load())));
+        return String.format(Locale.ROOT, "%.1f–%.1f", min(l), max(l));
+    }
+
+    private static List<Double> pooled(List<Measure> ms) {
+        List<Double> l = new ArrayList<>();
+        ms.forEach(m -> l.addAll(m.latencies()));
+        return l;
     }
 
     List<byte[]> render(int n) {
@@ -132,151 +344,162 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /**
-     * The same work as the topology minus Kafka, on one thread, with full batches: the best case a
-     * stream processor could hope to match.
-     */
-    private Result bareOrt(DetectorDeployment d, List<byte[]> jpegs, boolean inferenceOnly) throws Exception {
-        DetectionTranslator tr = d.detector().translator();
-        DetectorSpec spec = tr.spec();
-        InferenceSession session = d.session();
-        int b = serving.maxBatch;
-        int per = 3 * spec.inputWidth() * spec.inputHeight();
-        List<float[]> pre = new ArrayList<>();
-        if (inferenceOnly) { // tensors prepared outside the timed loop
-            for (byte[] jpg : jpegs) {
-                Image img = ImageCodec.decodeRgb(FrameEncoding.JPEG, jpg, 0, 0, ImageLimits.defaults());
-                pre.add(tr.preprocess(img, tr.geometry(img)).get(spec.inputName()).floats());
-            }
-        }
-        List<Double> latencies = new ArrayList<>();
-        long start = 0;
-        for (int i = 0; i < jpegs.size(); i += b) {
-            if (i == warmup - warmup % b) {
-                start = System.nanoTime();
-                latencies.clear();
-            }
-            long t0 = System.nanoTime();
-            int n = Math.min(b, jpegs.size() - i);
-            float[] batch = new float[n * per];
-            LetterboxGeometry[] geo = new LetterboxGeometry[n];
-            for (int k = 0; k < n; k++) {
-                if (inferenceOnly) {
-                    System.arraycopy(pre.get(i + k), 0, batch, k * per, per);
-                } else {
-                    Image img = ImageCodec.decodeRgb(FrameEncoding.JPEG, jpegs.get(i + k), 0, 0, ImageLimits.defaults());
-                    geo[k] = tr.geometry(img);
-                    System.arraycopy(tr.preprocess(img, geo[k]).get(spec.inputName()).floats(), 0, batch, k * per, per);
-                }
-            }
-            Map<String, Tensor> out = session.run(Map.of(spec.inputName(),
-                    Tensor.ofFloats(new long[] {n, 3, spec.inputHeight(), spec.inputWidth()}, batch)));
-            if (!inferenceOnly) {
-                Tensor boxes = out.get(spec.boxesOutput());
-                Tensor scores = out.get(spec.scoresOutput());
-                long a = boxes.dim(1);
-                int c = spec.numClasses();
-                for (int k = 0; k < n; k++) {
-                    tr.postprocess(
-                            Tensor.ofFloats(new long[] {a, 4}, Arrays.copyOfRange(boxes.floats(), (int) (k * a * 4), (int) ((k + 1) * a * 4))),
-                            Tensor.ofFloats(new long[] {a, c}, Arrays.copyOfRange(scores.floats(), (int) (k * a * c), (int) ((k + 1) * a * c))),
-                            geo[k]);
-                }
-            }
-            double ms = (System.nanoTime() - t0) / 1e6;
-            for (int k = 0; k < n; k++) {
-                latencies.add(ms);
-            }
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        return new Result(latencies.size() / secs, pct(latencies, 50), pct(latencies, 99), b);
+    byte[] jpeg(long index) {
+        return jpegs.get((int) (index % jpegs.size()));
     }
 
-    private Result endToEnd(List<byte[]> jpegs) throws Exception {
-        int maxFrameBytes = KafkaClientConfig.DEFAULT_MAX_FRAME_BYTES;
-        DetectionTopology.Topics topics = DetectionTopology.Topics.defaults();
-        Path stateDir = Files.createTempDirectory("vision-streams-bench-");
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(maxFrameBytes), false)) {
-            Properties client = new Properties();
-            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            Properties streamsClient = new Properties();
-            streamsClient.putAll(client);
-            streamsClient.putAll(streamsProperties);
-            try (Admin admin = Admin.create(client)) {
-                TopicAdmin.ensureTopics(admin, topics.specs(partitions), (short) 1, maxFrameBytes);
-            }
-            AvroSerde<Detections> serde = VisionSerdes.detections();
-            Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
-            Map<Long, Integer> batchOf = new ConcurrentHashMap<>();
-            Map<Long, long[]> stagesOf = new ConcurrentHashMap<>();
-            DetectionService.Settings s = new DetectionService.Settings("vision-streams-bench", streamThreads, stateDir, 1,
-                    maxFrameBytes, topics);
-            try (DetectionService service = DetectionService.start(streamsClient, s, DetectorDeployment.open(serving.settings()));
-                 TopicTail tail = new TopicTail(client, maxFrameBytes, List.of(topics.detections(), topics.deadLetter()), r -> {
-                     if (r.topic().equals(topics.detections())) {
-                         Detections d = serde.decode(r.value());
-                         receivedAt.put(d.getSource().getSequence(), System.nanoTime());
-                         batchOf.put(d.getSource().getSequence(), d.getLatency().getBatchSize());
-                         var l = d.getLatency();
-                         stagesOf.put(d.getSource().getSequence(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
-                                 l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()});
-                     }
-                 });
-                 KafkaProducer<String, Frame> producer = new KafkaProducer<>(KafkaClientConfig.producer(client, maxFrameBytes),
-                         new StringSerializer(), VisionSerdes.frame().serializer())) {
-                service.runner().awaitRunning(Duration.ofSeconds(60));
-                Map<Long, Long> sentAt = new HashMap<>();
-                // warm-up: fills the pipeline, JIT-compiles the paths, forms the first transactions
-                sendAll(producer, jpegs, 0, warmup, topics.frames(), sentAt);
-                if (!tail.awaitCount(topics.detections(), warmup, Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("warm-up results did not arrive");
+    /** The embedded broker, the topology, a producer and a consumer of the results, kept for all rounds. */
+    private final class EndToEnd implements AutoCloseable {
+        private final BenchWorkload w;
+        private final Path stateDir;
+        private final EmbeddedKafkaCluster kafka;
+        private final BenchWorkload.Service service;
+        private final TopicTail tail;
+        private final KafkaProducer<String, Frame> producer;
+        private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        private final Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
+        private final Map<Long, BenchWorkload.Output> outputs = new ConcurrentHashMap<>();
+        private long nextSequence;
+
+        EndToEnd(BenchWorkload w) throws Exception {
+            this.w = w;
+            int maxFrameBytes = KafkaClientConfig.DEFAULT_MAX_FRAME_BYTES;
+            stateDir = Files.createTempDirectory("vision-streams-bench-");
+            kafka = EmbeddedKafkaCluster.start(1, w.maxRecordBytes(maxFrameBytes), false);
+            try {
+                Properties client = new Properties();
+                client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                Properties streamsClient = new Properties();
+                streamsClient.putAll(client);
+                streamsClient.putAll(streamsProperties);
+                try (Admin admin = Admin.create(client)) {
+                    TopicAdmin.ensureTopics(admin, w.topicSpecs(partitions), (short) 1, maxFrameBytes);
                 }
-                long start = System.nanoTime();
-                sendAll(producer, jpegs, warmup, jpegs.size(), topics.frames(), sentAt);
-                if (!tail.awaitCount(topics.detections(), jpegs.size(), Duration.ofMinutes(10))) {
-                    throw new IllegalStateException("only " + tail.count(topics.detections()) + " of " + jpegs.size()
-                            + " results arrived (dead letters: " + tail.count(topics.deadLetter()) + ")");
-                }
-                long last = 0;
-                List<Double> lat = new ArrayList<>();
-                double batchSum = 0;
-                for (long seq = warmup; seq < jpegs.size(); seq++) {
-                    long r = receivedAt.get(seq);
-                    last = Math.max(last, r);
-                    lat.add((r - sentAt.get(seq)) / 1e6);
-                    batchSum += batchOf.get(seq);
-                }
-                double secs = (last - start) / 1e9;
-                double[] stage = new double[5];
-                for (long seq = warmup; seq < jpegs.size(); seq++) {
-                    long[] st = stagesOf.get(seq);
-                    for (int k = 0; k < 5; k++) {
-                        stage[k] += st[k] / 1e3 / frames;
+                service = w.start(streamsClient, stateDir, maxFrameBytes);
+                tail = new TopicTail(client, w.maxRecordBytes(maxFrameBytes), List.of(w.outputTopic(), w.deadLetterTopic()), r -> {
+                    if (r.topic().equals(w.outputTopic())) {
+                        long now = System.nanoTime();
+                        BenchWorkload.Output o = w.decode(r.value());
+                        receivedAt.put(o.sequence(), now);
+                        outputs.put(o.sequence(), o);
                     }
-                }
-                // per-record stage times inside the stream thread; the rest of a record's life is Kafka
-                System.out.printf("end to end, mean per record in the stream thread: decode %.1f ms, pre %.1f ms, "
-                        + "queue %.1f ms, infer (whole batch) %.1f ms, post %.1f ms%n", stage[0], stage[1], stage[2],
-                        stage[3], stage[4]);
-                return new Result(frames / secs, pct(lat, 50), pct(lat, 99), batchSum / frames);
+                });
+                producer = new KafkaProducer<>(KafkaClientConfig.producer(client, maxFrameBytes), new StringSerializer(),
+                        VisionSerdes.frame().serializer());
+                service.runner().awaitRunning(Duration.ofSeconds(60));
+            } catch (Exception | Error e) {
+                kafka.close();
+                throw e;
             }
-        } finally {
-            TempDirs.deleteQuietly(stateDir);
+        }
+
+        private long send(int variant) {
+            long seq = nextSequence++;
+            String source = "cam-" + (seq % partitions);
+            Frame f = Frame.newBuilder().setSourceId(source).setSequence(seq).setCaptureTimestamp(Instant.now())
+                    .setEncoding(FrameEncoding.JPEG).setWidth(width).setHeight(height)
+                    .setData(ByteBuffer.wrap(jpeg(seq))).build();
+            sentAt.put(seq, System.nanoTime());
+            producer.send(new ProducerRecord<>(w.framesTopic(), null, source, f, w.headers(variant)));
+            return seq;
+        }
+
+        private void await(long first, long end) {
+            try {
+                if (!tail.awaitCount(w.outputTopic(), end, Duration.ofMinutes(20))) {
+                    throw new IllegalStateException("only " + tail.count(w.outputTopic()) + " of " + end
+                            + " results arrived (dead letters: " + tail.count(w.deadLetterTopic()) + ")");
+                }
+                if (tail.count(w.deadLetterTopic()) > 0) {
+                    throw new IllegalStateException(tail.count(w.deadLetterTopic()) + " frames were dead-lettered");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code n} frames as fast as the producer takes them: throughput. */
+        Measure burst(int variant, int n) {
+            double load = loadAverage();
+            Map<Long, Long> threads0 = threadCpu();
+            long alloc0 = allocatedBytes();
+            long gc0 = gcMillis();
+            long cpu0 = processCpuNanos();
+            long start = System.nanoTime();
+            long first = nextSequence;
+            for (int i = 0; i < n; i++) {
+                send(variant);
+            }
+            producer.flush();
+            await(first, nextSequence);
+            long last = 0;
+            List<BenchWorkload.Output> outs = new ArrayList<>();
+            for (long s = first; s < nextSequence; s++) {
+                last = Math.max(last, receivedAt.get(s));
+                outs.add(outputs.get(s));
+            }
+            long cpu1 = processCpuNanos();
+            Map<String, Double> groups = cpuByGroup(threads0, threadCpu(), cpu1 - cpu0, n);
+            // not CPU, but what explains the native share: heap churn and the collectors' time
+            groups.put("~ allocated MB", (allocatedBytes() - alloc0) / 1e6 / n);
+            groups.put("~ GC ms", (double) (gcMillis() - gc0) / n);
+            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups);
+        }
+
+        /** {@code n} frames at {@code rate} frames/s: latency below saturation. */
+        List<Double> paced(int variant, int n, double rate) {
+            long first = nextSequence;
+            long start = System.nanoTime();
+            long period = (long) (1e9 / rate);
+            for (int i = 0; i < n; i++) {
+                long due = start + i * period;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                send(variant);
+                producer.flush();
+            }
+            await(first, nextSequence);
+            List<Double> lat = new ArrayList<>();
+            for (long s = first; s < nextSequence; s++) {
+                lat.add((receivedAt.get(s) - sentAt.get(s)) / 1e6);
+            }
+            return lat;
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (kafka) {
+                producer.close(Duration.ofSeconds(10));
+                tail.close();
+                service.close();
+            } finally {
+                TempDirs.deleteQuietly(stateDir);
+            }
         }
     }
 
-    /** Sends frames [from, to) from {@code partitions} simulated cameras, as fast as the producer takes them. */
-    void sendAll(KafkaProducer<String, Frame> producer, List<byte[]> jpegs, int from, int to, String topic,
-                         Map<Long, Long> sentAt) {
-        for (int i = from; i < to; i++) {
-            String source = "cam-" + (i % partitions);
-            Frame f = Frame.newBuilder().setSourceId(source).setSequence(i).setCaptureTimestamp(Instant.now())
-                    .setEncoding(FrameEncoding.JPEG).setWidth(width).setHeight(height)
-                    .setData(ByteBuffer.wrap(jpegs.get(i))).build();
-            sentAt.put((long) i, System.nanoTime());
-            producer.send(new ProducerRecord<>(topic, source, f));
-        }
-        producer.flush();
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The 1-minute load average (NaN where the OS does not say). */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    static double median(List<Double> v) {
+        return pct(v, 50);
+    }
+
+    static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
     static double pct(List<Double> values, double p) {

@@ -30,6 +30,11 @@ public final class StyleTaskOptions {
             description = "Stylise at most N pixels on the longer side, then upscale the result to the frame's size; 0 = full size (default: ${DEFAULT-VALUE}).")
     int maxSide;
 
+    @Option(names = "--style-scale", defaultValue = "1",
+            description = "Stylise a copy downscaled by this factor (0 < s <= 1) and upscale the result; a record can ask "
+                    + "for its own with metadata/header 'style.scale' (default: ${DEFAULT-VALUE} = full size).")
+    double styleScale;
+
     @Option(names = "--output-format", defaultValue = "JPEG",
             description = "Encoding of stylised frames: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     StylizationOptions.OutputFormat outputFormat;
@@ -47,7 +52,7 @@ public final class StyleTaskOptions {
                 .withRuntime(serving.runtime, serving.intraOpThreads)
                 .withPrecision(serving.precision())
                 .withBatching(serving.maxBatch, Duration.ofMillis(serving.maxDelayMs))
-                .withStylization(new StylizationOptions(maxSide, outputFormat, quality));
+                .withStylization(new StylizationOptions(maxSide, outputFormat, quality, styleScale));
     }
 
     /** The deployment's default style, checked against the model. */

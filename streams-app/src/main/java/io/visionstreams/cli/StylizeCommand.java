@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.visionstreams.imaging.Image;
 import io.visionstreams.imaging.ImageCodec;
+import io.visionstreams.imaging.ImageDifference;
 import io.visionstreams.lifecycle.StylizerDeployment;
 import io.visionstreams.models.ModelZoo;
 import io.visionstreams.models.stylization.StyleSelection;
@@ -50,6 +51,14 @@ public final class StylizeCommand implements Callable<Integer> {
                     + "back; 0 = full size (default: ${DEFAULT-VALUE}).")
     int maxSide;
 
+    @Option(names = "--style-scale", defaultValue = "1",
+            description = "Stylise a copy downscaled by this factor (0 < s <= 1), then upscale the result (default: ${DEFAULT-VALUE}).")
+    double styleScale;
+
+    @Option(names = "--compare-full-size",
+            description = "With --style-scale or --max-side: also stylise at full size and print how far the cheaper result is from it.")
+    boolean compareFullSize;
+
     @Option(names = "--quality", defaultValue = "90", description = "JPEG quality 1..100 (default: ${DEFAULT-VALUE}).")
     int quality;
 
@@ -73,7 +82,7 @@ public final class StylizeCommand implements Callable<Integer> {
         StylizationOptions options;
         try {
             options = new StylizationOptions(maxSide, StylizationOptions.OutputFormat.ofFileName(out.getFileName().toString()),
-                    quality);
+                    quality, styleScale);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -98,6 +107,14 @@ public final class StylizeCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
             Files.write(out, r.encoded());
+            if (compareFullSize) {
+                // the same image and style at full size (scale 1; a --max-side still caps it, so give none)
+                StylizationResult full = stylizer.stylize(img, style, 1.0);
+                ImageDifference diff = ImageDifference.of(r.image(), full.image());
+                System.out.printf(java.util.Locale.ROOT, "vs full size: mean abs difference %.2f of 255, PSNR %.2f dB "
+                        + "(infer %.1f ms at full size, %.1f ms here)%n", diff.meanAbs(), diff.psnrDb(),
+                        full.inferMicros() / 1e3, r.inferMicros() / 1e3);
+            }
             System.out.printf("%s: %dx%d stylised with %s by %s:%s on %s -> %s (%d bytes; pre %.1f ms, infer %.1f ms, "
                             + "post %.1f ms)%n", image, img.width(), img.height(), style, r.modelName(), r.modelVersion(),
                     r.runtimeName(), out, r.encoded().length, r.preMicros() / 1e3, r.inferMicros() / 1e3,

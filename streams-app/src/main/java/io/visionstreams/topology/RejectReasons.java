@@ -29,6 +29,8 @@ public final class RejectReasons {
     public static final String UNKNOWN_STYLE = "UNKNOWN_STYLE";
     /** A frame's style weights are malformed, negative, all zero, of the wrong count, or given with a style name. */
     public static final String BAD_STYLE_WEIGHTS = "BAD_STYLE_WEIGHTS";
+    /** A frame's stylisation scale ('style.scale') is not a number in (0, 1]. */
+    public static final String BAD_STYLE_SCALE = "BAD_STYLE_SCALE";
 
     private RejectReasons() {
     }

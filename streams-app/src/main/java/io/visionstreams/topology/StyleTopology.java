@@ -63,6 +63,8 @@ public final class StyleTopology {
     public static final String STYLE_KEY = "style";
     /** Metadata key / header carrying a weights vector. */
     public static final String WEIGHTS_KEY = "style.weights";
+    /** Metadata key / header carrying this frame's downscale factor for the network, 0 &lt; s ≤ 1. */
+    public static final String SCALE_KEY = "style.scale";
 
     private StyleTopology() {
     }
@@ -138,6 +140,31 @@ public final class StyleTopology {
         }
     }
 
+    /**
+     * The downscale factor a frame asks for: {@code Frame.metadata["style.scale"]}, else the header of that
+     * name, else the deployment's.
+     *
+     * @throws RecordRejectedException BAD_STYLE_SCALE for a value that is not a number in (0, 1]
+     */
+    public static double scaleOf(Map<String, String> metadata, Headers headers, double deploymentScale)
+            throws RecordRejectedException {
+        String v = metadata == null ? null : metadata.get(SCALE_KEY);
+        String where = "metadata";
+        if (v == null && headers != null) {
+            v = header(headers, SCALE_KEY);
+            where = "header";
+        }
+        if (v == null) {
+            return deploymentScale;
+        }
+        try {
+            return StylizationOptions.checkScale(Double.parseDouble(v.trim()));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new RecordRejectedException(RejectReasons.BAD_STYLE_SCALE, "frame " + where + " '" + SCALE_KEY + "' = '"
+                    + v + "': need a number in (0, 1], 1 = full size", e);
+        }
+    }
+
     private static String header(Headers headers, String key) {
         Header h = headers.lastHeader(key);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
@@ -196,10 +223,11 @@ public final class StyleTopology {
                 // the style is checked before the image is decoded: a bad request costs no decoding
                 StyleSelection style = styleOf(frame.getMetadata(), record.headers(),
                         stylizer.translator().spec().styles(), defaultStyle);
+                double scale = scaleOf(frame.getMetadata(), record.headers(), stylizer.translator().options().scale());
                 Image image = intake.decodeImage(frame);
                 long decodeMicros = (System.nanoTime() - t0) / 1000;
                 // blocks until this record's batch ran, so the result is forwarded before the offset can commit
-                StylizationResult r = stylizer.stylize(image, style);
+                StylizationResult r = stylizer.stylize(image, style, scale);
                 StylizedFrame out = toRecord(frame, r, decodeMicros, meta.orElse(null));
                 context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
                         SINK);

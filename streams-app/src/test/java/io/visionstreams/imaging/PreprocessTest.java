@@ -99,4 +99,27 @@ class PreprocessTest {
         assertEquals(1, gray.channels());
         assertEquals(16, gray.pixels().length);
     }
+
+    @Test
+    void edgePaddingRepeatsTheOutermostPixels() {
+        // a 4x2 gray frame in a 4x4 input: one padding row above and below, copies of the first and last row;
+        // a 2x4 frame: one column left and right, copies of each row's first and last pixel
+        Image wide = new Image(4, 2, 1, new byte[] {10, 20, 30, 40, 50, 60, 70, 80});
+        LetterboxGeometry g = LetterboxGeometry.compute(4, 2, 4, 4);
+        float[] dst = new float[3 * 16];
+        Preprocess.letterboxToTensor(wide, g, Preprocess.PAD_EDGE, 1f, new float[3], new float[] {1, 1, 1}, false, dst, 0);
+        float[] expected = {10, 20, 30, 40, 10, 20, 30, 40, 50, 60, 70, 80, 50, 60, 70, 80};
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 16; i++) {
+                assertEquals(expected[i], dst[c * 16 + i], 1e-6, "c=" + c + " i=" + i);
+            }
+        }
+        Image tall = new Image(2, 4, 1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        Preprocess.letterboxToTensor(tall, LetterboxGeometry.compute(2, 4, 4, 4), Preprocess.PAD_EDGE, 1f, new float[3],
+                new float[] {1, 1, 1}, false, dst, 0);
+        float[] side = {1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8};
+        for (int i = 0; i < 16; i++) {
+            assertEquals(side[i], dst[i], 1e-6, "i=" + i);
+        }
+    }
 }

@@ -104,4 +104,27 @@ class SyntheticCameraTest {
         assertEquals(640, f.width());
         assertEquals(480, f.height());
     }
+
+    @org.junit.jupiter.api.Test
+    void visibleFractionsSeeOverlapsAndTheCounter() {
+        SyntheticCamera one = new SyntheticCamera(SyntheticCamera.Options.defaults().withSize(320, 240).withShapes(1));
+        for (int i = 0; i < 100; i++) {
+            SyntheticCamera.GroundTruthBox b = one.groundTruth(i).get(0);
+            double f = one.visibleFractions(i)[0];
+            if (b.x1() > 60 || b.y1() > 30) { // clear of the frame counter: nothing covers a lone shape
+                org.junit.jupiter.api.Assertions.assertEquals(1.0, f, 1e-12, "frame " + i);
+            }
+        }
+        SyntheticCamera many = new SyntheticCamera(SyntheticCamera.Options.defaults().withSize(320, 240).withShapes(12));
+        boolean partlyHidden = false;
+        for (int i = 0; i < 20; i++) {
+            double[] f = many.visibleFractions(i);
+            org.junit.jupiter.api.Assertions.assertEquals(1.0, f[f.length - 1] > 0 ? 1.0 : 0.0, "the last shape is on top");
+            for (double v : f) {
+                org.junit.jupiter.api.Assertions.assertTrue(v >= 0 && v <= 1, "fraction " + v);
+                partlyHidden |= v < 1;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(partlyHidden, "12 shapes on 320x240 overlap somewhere in 20 frames");
+    }
 }

@@ -170,4 +170,33 @@ class StyleTopologyTest {
         assertEquals(StyleTopology.APPLICATION, dead.get(0).getApplication());
         assertTrue(dead.get(0).getOriginalValue().remaining() > 0, "the original frame is kept for replay");
     }
+
+    @Test
+    void aRecordCanAskForItsOwnDownscaleAndBadScalesAreDeadLettered() throws Exception {
+        send(20, Map.of(StyleTopology.SCALE_KEY, "0.5"), null);
+        RecordHeaders h = new RecordHeaders();
+        h.add(StyleTopology.SCALE_KEY, "0.25".getBytes(StandardCharsets.UTF_8));
+        send(21, Map.of(), h);
+        send(22, Map.of(StyleTopology.SCALE_KEY, "2"), null);
+        send(23, Map.of(StyleTopology.SCALE_KEY, "half"), null);
+        send(24, Map.of(StyleTopology.SCALE_KEY, "0"), null);
+
+        List<StylizedFrame> out = stylized.readValuesToList();
+        assertEquals(2, out.size());
+        for (StylizedFrame f : out) { // stylised small, delivered at the frame's size
+            assertEquals(70, f.getWidth());
+            assertEquals(66, f.getHeight());
+        }
+        assertEquals(List.of(RejectReasons.BAD_STYLE_SCALE, RejectReasons.BAD_STYLE_SCALE, RejectReasons.BAD_STYLE_SCALE),
+                deadLetters.readValuesToList().stream().map(DeadLetter::getReason).toList());
+    }
+
+    @Test
+    void scaleComesFromMetadataThenHeaderThenDeployment() throws Exception {
+        RecordHeaders h = new RecordHeaders();
+        h.add(StyleTopology.SCALE_KEY, "0.25".getBytes(StandardCharsets.UTF_8));
+        assertEquals(0.5, StyleTopology.scaleOf(Map.of(StyleTopology.SCALE_KEY, "0.5"), h, 1.0));
+        assertEquals(0.25, StyleTopology.scaleOf(Map.of(), h, 1.0));
+        assertEquals(0.75, StyleTopology.scaleOf(null, null, 0.75));
+    }
 }

@@ -50,7 +50,8 @@ public final class DetectionTranslator {
         int h = spec.inputHeight();
         int w = spec.inputWidth();
         float[] data = new float[3 * h * w];
-        Preprocess.letterboxToTensor(image, g, spec.padValue(), spec.scale(), spec.mean(), spec.std(), spec.bgr(), data, 0);
+        Preprocess.letterboxToTensor(image, g, spec.padEdge() ? Preprocess.PAD_EDGE : spec.padValue(), spec.scale(), spec.mean(),
+                spec.std(), spec.bgr(), data, 0);
         if (spec.nhwc()) {
             return Map.of(spec.inputName(), Tensor.ofFloats(new long[] {h, w, 3}, toHwc(data, h, w)));
         }

@@ -17,11 +17,12 @@ import io.visionstreams.schema.ModelDescriptor;
  *                class scores); {@code yolo-v5} is [N,A,5+C] (cx,cy,w,h, objectness, class scores)
  * @param nhwc    input layout NHWC instead of NCHW
  * @param camStride network pixels per CAM cell (0 when the model has no CAM output)
+ * @param padEdge letterbox borders repeat the frame's edge pixels instead of {@code padValue}
  */
 public record DetectorSpec(String inputName, int inputWidth, int inputHeight, boolean bgr, float scale,
                            float[] mean, float[] std, boolean letterbox, int padValue, boolean nhwc, String decoder,
                            String boxesOutput, String scoresOutput, String predictionsOutput, String camsOutput,
-                           int camStride, List<String> classes) {
+                           int camStride, List<String> classes, boolean padEdge) {
 
     public static final String DECODER_VISION_STREAMS_V1 = ModelDescriptor.DECODER_V1;
     public static final String DECODER_YOLO_V8 = ModelDescriptor.DECODER_YOLO_V8;
@@ -57,7 +58,7 @@ public record DetectorSpec(String inputName, int inputWidth, int inputHeight, bo
                         float[] std, boolean letterbox, int padValue, String boxesOutput, String scoresOutput,
                         String camsOutput, int camStride, List<String> classes) {
         this(inputName, inputWidth, inputHeight, bgr, scale, mean, std, letterbox, padValue, false,
-                DECODER_VISION_STREAMS_V1, boxesOutput, scoresOutput, null, camsOutput, camStride, classes);
+                DECODER_VISION_STREAMS_V1, boxesOutput, scoresOutput, null, camsOutput, camStride, classes, false);
     }
 
     /** The spec a model descriptor (model.json) declares. */
@@ -76,7 +77,7 @@ public record DetectorSpec(String inputName, int inputWidth, int inputHeight, bo
         return new DetectorSpec(in.name(), in.width(), in.height(), order.equals("BGR"), (float) in.scale(),
                 floats(in.mean()), floats(in.std()), in.letterbox(), in.padValue(), layout.equals("NHWC"),
                 d.decoder() == null ? DECODER_VISION_STREAMS_V1 : d.decoder(), out.boxes(), out.scores(),
-                out.predictions(), out.cams(), d.camStride() == null ? 0 : d.camStride(), d.classes());
+                out.predictions(), out.cams(), d.camStride() == null ? 0 : d.camStride(), d.classes(), in.padEdge());
     }
 
     static boolean isYolo(String decoder) {

@@ -10,8 +10,10 @@ import java.util.Locale;
  *                upscaled back to the frame's size
  * @param format  encoding of the output image
  * @param quality JPEG quality 1..100 (PNG is lossless and ignores it)
+ * @param scale   0 &lt; scale ≤ 1: stylise a copy downscaled by this factor and upscale the result (1 = full
+ *                size). Cost falls with the square of it; with {@code maxSide} too, the smaller size wins
  */
-public record StylizationOptions(int maxSide, OutputFormat format, int quality) {
+public record StylizationOptions(int maxSide, OutputFormat format, int quality, double scale) {
 
     public enum OutputFormat {
         JPEG, PNG;
@@ -42,6 +44,24 @@ public record StylizationOptions(int maxSide, OutputFormat format, int quality) 
         if (format == null) {
             throw new IllegalArgumentException("output format is required");
         }
+        checkScale(scale);
+    }
+
+    /** Full size (scale 1). */
+    public StylizationOptions(int maxSide, OutputFormat format, int quality) {
+        this(maxSide, format, quality, 1.0);
+    }
+
+    public StylizationOptions withScale(double s) {
+        return new StylizationOptions(maxSide, format, quality, s);
+    }
+
+    /** @throws IllegalArgumentException unless 0 &lt; scale ≤ 1 */
+    public static double checkScale(double scale) {
+        if (!(scale > 0 && scale <= 1)) {
+            throw new IllegalArgumentException("scale must be in (0, 1] (1 = full size), got " + scale);
+        }
+        return scale;
     }
 
     public static StylizationOptions defaults() {

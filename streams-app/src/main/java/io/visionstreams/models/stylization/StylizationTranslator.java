@@ -58,15 +58,24 @@ public final class StylizationTranslator {
         return options;
     }
 
+    /** The deployment's geometry: its {@code maxSide} and {@code scale}. */
     public Geometry geometry(int width, int height) {
-        int sw = width;
-        int sh = height;
+        return geometry(width, height, options.scale());
+    }
+
+    /**
+     * Geometry with this frame's own downscale factor (a record may ask for one); the deployment's
+     * {@code maxSide} still caps the size.
+     */
+    public Geometry geometry(int width, int height, double scale) {
+        StylizationOptions.checkScale(scale);
         int longer = Math.max(width, height);
+        double s = scale;
         if (options.maxSide() > 0 && longer > options.maxSide()) {
-            double s = (double) options.maxSide() / longer;
-            sw = Math.max(1, (int) Math.round(width * s));
-            sh = Math.max(1, (int) Math.round(height * s));
+            s = Math.min(s, (double) options.maxSide() / longer);
         }
+        int sw = s < 1 ? Math.max(1, (int) Math.round(width * s)) : width;
+        int sh = s < 1 ? Math.max(1, (int) Math.round(height * s)) : height;
         int m = spec.sizeMultiple();
         int min = roundUp(MIN_NET_SIDE, m);
         return new Geometry(width, height, sw, sh, Math.max(min, roundUp(sw, m)), Math.max(min, roundUp(sh, m)));

@@ -39,9 +39,15 @@ public final class Stylizer {
         return StyleSelection.parse(translator.spec().styles(), text);
     }
 
+    /** At the deployment's scale. */
     public StylizationResult stylize(Image image, StyleSelection style) throws InferenceException {
+        return stylize(image, style, translator.options().scale());
+    }
+
+    /** At this frame's own downscale factor, 0 &lt; scale ≤ 1 (the deployment's max side still caps it). */
+    public StylizationResult stylize(Image image, StyleSelection style, double scale) throws InferenceException {
         long t0 = System.nanoTime();
-        StylizationTranslator.Geometry g = translator.geometry(image.width(), image.height());
+        StylizationTranslator.Geometry g = translator.geometry(image.width(), image.height(), scale);
         Map<String, Tensor> input = translator.preprocess(image, g, style);
         long t1 = System.nanoTime();
         // frames of different sizes cannot share a batch: the batcher groups equal shapes

@@ -101,4 +101,71 @@ class ClassActivationMapsTest {
         assertNull(ClassActivationMaps.weakBox(ClassActivationMaps.toFrame(cams, 0, camH, camW, stride, g), 64, 32, 0.2f));
         assertThrows(IllegalArgumentException.class, () -> ClassActivationMaps.toFrame(cams, 2, camH, camW, stride, g));
     }
+
+    /**
+     * The run-based labelling against a plain 8-connected pixel flood fill (written here as the reference),
+     * on random maps with few distinct values, so there are many components, touching diagonals and ties.
+     */
+    @Test
+    void weakBoxMatchesAPixelFloodFillOnRandomMaps() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int trial = 0; trial < 300; trial++) {
+            int w = 1 + rnd.nextInt(23);
+            int h = 1 + rnd.nextInt(17);
+            float[] m = new float[w * h];
+            double density = rnd.nextDouble();
+            for (int i = 0; i < m.length; i++) {
+                m[i] = rnd.nextDouble() < density ? 1 + rnd.nextInt(4) : rnd.nextInt(2) - 0.5f;
+            }
+            float fraction = new float[] {0.2f, 0.5f, 0.9f}[rnd.nextInt(3)];
+            assertArrayEquals(floodFillBox(m, w, h, fraction), ClassActivationMaps.weakBox(m, w, h, fraction),
+                    "trial " + trial + " " + w + "x" + h);
+        }
+    }
+
+    private static float[] floodFillBox(float[] map, int width, int height, float fraction) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            max = Math.max(max, v);
+        }
+        if (!(max > 0)) {
+            return null;
+        }
+        float thr = fraction * max;
+        boolean[] seen = new boolean[map.length];
+        int bestSize = 0;
+        int[] best = null;
+        for (int start = 0; start < map.length; start++) {
+            if (seen[start] || map[start] < thr) {
+                continue;
+            }
+            java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(java.util.List.of(start));
+            seen[start] = true;
+            int size = 0, minX = width, minY = height, maxX = -1, maxY = -1;
+            while (!todo.isEmpty()) {
+                int p = todo.pop();
+                int px = p % width, py = p / width;
+                size++;
+                minX = Math.min(minX, px);
+                maxX = Math.max(maxX, px);
+                minY = Math.min(minY, py);
+                maxY = Math.max(maxY, py);
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = px + dx, ny = py + dy;
+                        if (nx >= 0 && nx < width && ny >= 0 && ny < height && !seen[ny * width + nx]
+                                && map[ny * width + nx] >= thr) {
+                            seen[ny * width + nx] = true;
+                            todo.push(ny * width + nx);
+                        }
+                    }
+                }
+            }
+            if (size > bestSize) {
+                bestSize = size;
+                best = new int[] {minX, minY, maxX, maxY};
+            }
+        }
+        return new float[] {best[0], best[1], best[2] + 1, best[3] + 1};
+    }
 }

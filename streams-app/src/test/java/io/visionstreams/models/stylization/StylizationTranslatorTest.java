@@ -144,6 +144,24 @@ class StylizationTranslatorTest {
     }
 
     @Test
+    void scaleDownscalesByAFactorAndMaxSideStillCaps() {
+        StylizationTranslator t = new StylizationTranslator(RGB,
+                new StylizationOptions(0, StylizationOptions.OutputFormat.PNG, 90, 0.5));
+        StylizationTranslator.Geometry g = t.geometry(512, 384);
+        assertEquals(256, g.scaledWidth());
+        assertEquals(192, g.scaledHeight());
+        assertEquals(512, g.width());
+        StylizationTranslator.Geometry own = t.geometry(512, 384, 0.25); // a record's own factor
+        assertEquals(128, own.scaledWidth());
+        assertFalse(t.geometry(512, 384, 1.0).downscaled());
+        StylizationTranslator capped = new StylizationTranslator(RGB,
+                new StylizationOptions(100, StylizationOptions.OutputFormat.PNG, 90, 0.5));
+        assertEquals(100, capped.geometry(512, 384).scaledWidth(), "the smaller of max side and scale wins");
+        assertThrows(IllegalArgumentException.class, () -> t.geometry(512, 384, 0));
+        assertThrows(IllegalArgumentException.class, () -> new StylizationOptions(0, StylizationOptions.OutputFormat.PNG, 90, 1.5));
+    }
+
+    @Test
     void encodesInTheConfiguredFormat() throws Exception {
         Image img = pattern(16, 12);
         byte[] png = translator(RGB, 0).encode(img);
