@@ -22,7 +22,7 @@ public final class ModelZoo {
     public static final String DEFAULT_DETECTOR = "detector-student/1";
 
     /** The stylisation model served when none is configured (multi-style CIN network, see its MODEL_CARD.md). */
-    public static final String DEFAULT_STYLIZER = "style-cin/2";
+    public static final String DEFAULT_STYLIZER = "style-cin/3";
 
     private static final String ROOT = "/io/visionstreams/zoo/";
 

@@ -84,7 +84,7 @@ class StyleHotSwapIntegrationTest {
         String releasesTopic = "shs-releases";
         String statusTopic = "shs-status";
         KeyPair key = ReleaseKeys.generate();
-        LoadedModel v2 = ModelZoo.loadBundled(ModelZoo.DEFAULT_STYLIZER);
+        LoadedModel v2 = ModelZoo.loadBundled("style-cin/2"); // a fixed version: the test republishes it as 3
         StylizerDeployment.Settings settings = StylizerDeployment.Settings.defaults().withRuntime("cpu", 1)
                 .withBatching(2, Duration.ofMillis(5));
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, KafkaClientConfig.maxRecordBytes(2 * MAX_FRAME_BYTES), true)) {
