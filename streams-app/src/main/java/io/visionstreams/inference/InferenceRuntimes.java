@@ -29,8 +29,8 @@ public final class InferenceRuntimes {
             case "tensorrt":
                 return TensorRtBackend.create(precision);
             case "auto":
-                if (TensorRtBackend.isAvailable()) {
-                    return TensorRtBackend.create(precision);
+                if (TensorRtBackend.isAvailable()) { // per model: what TensorRT cannot build opens on the CPU
+                    return new AutoRuntime(TensorRtBackend.create(precision), intraOpThreads);
                 }
                 LOG.info("runtime auto: using ONNX Runtime on the CPU ({})", TensorRtBackend.unavailableReason());
                 return new OnnxRuntimeBackend(intraOpThreads, 1);

@@ -76,6 +76,9 @@ public final class ChildProcessEngineBuilder {
         }
         int code = process.exitValue();
         if (code != EngineBuildMain.ExitCode.OK) {
+            if (code == EngineBuildMain.ExitCode.NO_BUILDER) {
+                throw new NoBuilderException(describeFailure(modelLabel, code, logFile));
+            }
             throw new InferenceException(describeFailure(modelLabel, code, logFile));
         }
         if (!Files.isRegularFile(outDir.resolve(PlanManifest.PLAN_FILE_NAME))
@@ -127,6 +130,8 @@ public final class ChildProcessEngineBuilder {
             case EngineBuildMain.ExitCode.PARSE_FAILED -> "the ONNX model could not be parsed by TensorRT";
             case EngineBuildMain.ExitCode.UNSUPPORTED_MODEL -> "the model is not supported by the TensorRT backend";
             case EngineBuildMain.ExitCode.BUILD_FAILED -> "TensorRT failed to build the engine";
+            case EngineBuildMain.ExitCode.NO_BUILDER -> "this host cannot build TensorRT engines (cached or published "
+                    + "plans still load; deploy/README.md: builder resource libraries)";
             case EngineBuildMain.ExitCode.UNEXPECTED -> "the engine builder failed unexpectedly";
             default -> code > 128
                     ? "the engine builder crashed (signal " + (code - 128) + ")"
@@ -160,6 +165,15 @@ public final class ChildProcessEngineBuilder {
             return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /** The child could not create a TensorRT builder at all: a fact about the host, not about the model. */
+    public static final class NoBuilderException extends InferenceException {
+        private static final long serialVersionUID = 1L;
+
+        NoBuilderException(String message) {
+            super(message);
         }
     }
 }

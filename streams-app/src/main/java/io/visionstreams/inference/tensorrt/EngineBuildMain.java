@@ -46,6 +46,8 @@ public final class EngineBuildMain {
         public static final int PARSE_FAILED = 4;
         public static final int UNSUPPORTED_MODEL = 5;
         public static final int BUILD_FAILED = 6;
+        /** No builder on this host at all (e.g. no builder resource library for this GPU's architecture). */
+        public static final int NO_BUILDER = 7;
 
         private ExitCode() {
         }
@@ -92,7 +94,7 @@ public final class EngineBuildMain {
         TrtLogger log = TrtNatives.echoingLogger();
         IBuilder builder = nvinfer.createInferBuilder(log);
         if (builder == null || builder.isNull()) {
-            throw new BuildFailure(ExitCode.BUILD_FAILED, "createInferBuilder returned null: " + log.errorsSince(0));
+            throw new BuildFailure(ExitCode.NO_BUILDER, "createInferBuilder returned null: " + log.errorsSince(0));
         }
         INetworkDefinition network = builder.createNetworkV2(0); // TRT 11: explicit batch, strongly typed
         IParser parser = nvonnxparser.createParser(network, log);

@@ -31,6 +31,8 @@ public final class TensorRtRuntime implements InferenceRuntime {
     private final ChildProcessEngineBuilder builder;
     private final int maxSlots;
     private final Precision precision;
+    /** Set once a child found that this host has no builder: later builds fail at once instead of re-spawning. */
+    private volatile String noBuilder;
 
     public TensorRtRuntime(Path cacheDir, BuildOptions options, int maxSlots, Precision precision)
             throws InferenceException {
@@ -107,6 +109,10 @@ public final class TensorRtRuntime implements InferenceRuntime {
     }
 
     private PlanCache.CachedPlan build(String label, byte[] onnxBytes, PlanKey key) throws InferenceException {
+        String known = noBuilder;
+        if (known != null) {
+            throw new InferenceException("TensorRT engine build for " + label + " not attempted: " + known);
+        }
         Path staging;
         try {
             staging = cache.newStagingDir();
@@ -118,7 +124,13 @@ public final class TensorRtRuntime implements InferenceRuntime {
             Files.createDirectories(scratch);
             Path onnx = scratch.resolve("model.onnx");
             Files.write(onnx, onnxBytes);
-            builder.build(label, onnx, staging, options, cache.timingCacheFile(key));
+            try {
+                builder.build(label, onnx, staging, options, cache.timingCacheFile(key));
+            } catch (ChildProcessEngineBuilder.NoBuilderException e) {
+                noBuilder = "an earlier build found no TensorRT builder on this host ("
+                        + e.getMessage().lines().findFirst().orElse("") + ")";
+                throw e;
+            }
             return cache.commit(key, staging);
         } catch (IOException e) {
             throw new InferenceException("TensorRT plan for " + label + " could not be stored: " + e.getMessage(), e);

@@ -82,6 +82,24 @@ class ChildProcessEngineBuilderTest {
         assertTrue(i > 0 && cmd.get(i + 1).equals("4"), cmd.toString());
     }
 
+    @Test
+    void aHostWithoutABuilderIsReportedAsSuch() throws Exception {
+        InferenceException e = buildWith(NoBuilderHost.class, OPTIONS);
+        assertTrue(e instanceof ChildProcessEngineBuilder.NoBuilderException, e.getClass().getName());
+        String m = e.getMessage();
+        assertTrue(m.contains("this host cannot build TensorRT engines"), m);
+        assertTrue(m.contains("libnvinfer_builder_resource_sm90"), "the child's reason is kept: " + m);
+    }
+
+    /** What the real child printed on an H100 whose TensorRT came from the Maven Central redist jar. */
+    public static final class NoBuilderHost {
+        public static void main(String[] args) {
+            System.out.println(EngineBuildMain.FAILURE_PREFIX + "createInferBuilder returned null: [Unable to load "
+                    + "library: libnvinfer_builder_resource_sm90.so.11.2.1]");
+            System.exit(EngineBuildMain.ExitCode.NO_BUILDER);
+        }
+    }
+
     /** Dies like a native abort() would (exit status 128 + SIGABRT). */
     public static final class CrashingBuilder {
         public static void main(String[] args) {
