@@ -100,6 +100,17 @@ public final class StereoTrainMain {
         @Option(names = "--compare-with", description = "another stereo zoo entry, scored through ONNX Runtime on the same "
                 + "held-out pairs for the report") Path compareWith;
         @Option(names = "--version", defaultValue = "1") String version;
+        @Option(names = "--checkpoint", description = "resumable training checkpoint (weights, Adam state, step, "
+                + "early-stopping state, the pair pool's position); default <out>/checkpoints/last.ckpt")
+        Path checkpoint;
+        @Option(names = "--checkpoint-every", defaultValue = "0", description = "write the checkpoint every N steps "
+                + "(0 = after every evaluation); always written at the end")
+        long checkpointEvery;
+        @Option(names = "--resume", description = "continue from this checkpoint (same options as the run that wrote it)")
+        Path resume;
+        @Option(names = "--stop-after", defaultValue = "0", description = "end after this step of the --steps schedule, "
+                + "writing the checkpoint and no zoo entry (split a long run over sessions; continue with --resume)")
+        long stopAfter;
 
         StereoTrainer.Dense dense() {
             return switch (sampling) {
@@ -130,7 +141,12 @@ public final class StereoTrainMain {
                 }
                 System.err.println(compareWith + ": " + other);
             }
-            TrainingLoop.Result r = t.train();
+            TrainingLoop.Result r = t.train(new StereoTrainer.Checkpointing(checkpoint, checkpointEvery, resume, stopAfter));
+            if (r.stepsRun() < steps && !r.stoppedEarly()) {
+                System.err.printf(Locale.ROOT, "%nstopped at step %d of %d (--stop-after); checkpoint %s; no zoo entry "
+                        + "written%n", r.stepsRun(), steps, checkpoint != null ? checkpoint : ckpt.resolve(TrainingLoop.LAST));
+                return 0;
+            }
             Checkpoints.load(net, ckpt.resolve(TrainingLoop.BEST));
             StereoMetrics trained = StereoTrainer.evaluate(net, t.validation(), nd);
             System.err.println("\ntrained (best at step " + r.bestStep() + "): " + trained);
@@ -156,8 +172,9 @@ public final class StereoTrainMain {
             lines.add("split " + splitKey + " (fraction " + valFraction + ", seed " + splitSeed + "); validation images "
                     + split.validation().files().stream().map(f -> f.getFileName().toString()).toList());
             StereoTrainer.Dense dn = o.dense();
-            lines.add(String.format(Locale.ROOT, "training steps %d (best %d) in %.1f s; %s; lr %g, schedule %s",
-                    r.stepsRun(), r.bestStep(), r.seconds(), dn == null
+            lines.add(String.format(Locale.ROOT, "training steps %d (best %d) in %.1f s%s; %s; lr %g, schedule %s",
+                    r.stepsRun(), r.bestStep(), r.seconds(), resume != null ? " (this invocation only: it resumed "
+                            + "from a checkpoint)" : "", dn == null
                             ? String.format(Locale.ROOT, "strips: samples/step %d, neg ±1..%d, margin %g", samples, neg, margin)
                             : String.format(Locale.ROOT, "dense: %d bands x %d rows x %d px per step, negatives |d - truth| >= %g, "
                                     + "loss %s (T %g, margin %g), pool %d", dn.crops(), dn.rows(), width, dn.negMin(),

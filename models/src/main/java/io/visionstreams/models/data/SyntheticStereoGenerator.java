@@ -97,7 +97,7 @@ public final class SyntheticStereoGenerator {
     }
 
     private final Options opt;
-    private final Random rng;
+    private Random rng;
     private final List<RgbImage> textures = new ArrayList<>();
 
     public SyntheticStereoGenerator(ImageFolder images, long seed) {
@@ -119,6 +119,30 @@ public final class SyntheticStereoGenerator {
         }
         if (textures.isEmpty()) {
             throw new IllegalArgumentException("no image of at least 64×64 in the folder");
+        }
+    }
+
+    /** The random stream's position (see {@link RandomState}): with the same images and options, it fixes every later pair. */
+    public String streamState() {
+        return RandomState.encode(rng);
+    }
+
+    /** Continues from a {@link #streamState()}: the next pairs are those the saved generator would have rendered. */
+    public void restoreStreamState(String state) {
+        rng = RandomState.decode(state);
+    }
+
+    /**
+     * The pair {@link #next()} rendered when the stream stood at {@code state}; this generator's own stream does not
+     * move. Lets a checkpoint keep a pool of pairs as a few bytes of state per pair instead of their pixels.
+     */
+    public StereoPair renderAt(String state) {
+        Random own = rng;
+        rng = RandomState.decode(state);
+        try {
+            return next();
+        } finally {
+            rng = own;
         }
     }
 

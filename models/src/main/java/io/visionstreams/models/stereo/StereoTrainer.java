@@ -132,25 +132,36 @@ public final class StereoTrainer {
         }
     }
 
-    /** A pair with its views as [0,1] floats and per-image standardised floats (the graph's preprocessing). */
-    private record Prepared(StereoPair pair, float[] leftStd, float[] rightStd) {
+    /**
+     * Resumable checkpoints ({@link io.visionstreams.models.train.TrainingCheckpoint}).
+     *
+     * @param file      the checkpoint; null = {@code <checkpointDir>/last.ckpt} (none without a directory)
+     * @param every     write it every this many steps; 0 = at every evaluation (always at the end)
+     * @param resume    a checkpoint of a run with the same options to continue from; null = start fresh
+     * @param stopAfter > 0: end after this step of the schedule with the checkpoint written; 0 = run to the end
+     */
+    public record Checkpointing(Path file, long every, Path resume, long stopAfter) {
+        /** {@code <checkpointDir>/last.ckpt} at every evaluation, no resume. */
+        public static final Checkpointing DEFAULT = new Checkpointing(null, 0, null, 0);
     }
 
     private final StereoFeatureNet net;
     private final Options opt;
-    private final SyntheticStereoGenerator trainGen;
     private final List<StereoPair> validation;
-    private final List<Prepared> pool = new ArrayList<>();
-    private final Random rng;
+    private final StereoPairPool pool;
+    private final String trainImages;
+    private final String valImages;
     private final List<Double> losses = new ArrayList<>();
 
     public StereoTrainer(StereoFeatureNet net, ImageFolder trainImages, ImageFolder valImages, Options opt) {
         this.net = net;
         this.opt = opt;
-        this.rng = new Random(opt.seed());
         SyntheticStereoGenerator.Options g = SyntheticStereoGenerator.Options.defaults().withSize(opt.width(), opt.height())
                 .withMaxDisparity(opt.maxDisparity());
-        this.trainGen = new SyntheticStereoGenerator(trainImages, opt.seed(), g);
+        // the pool's draws and the generator's renders are two streams from the same seed
+        this.pool = new StereoPairPool(new SyntheticStereoGenerator(trainImages, opt.seed(), g), opt.pool(), opt.seed());
+        this.trainImages = folderId(trainImages);
+        this.valImages = folderId(valImages);
         // a different seed stream, and only validation images as textures
         this.validation = validationPairs(valImages, opt);
         int r = net.radius(), n = opt.negOffset();
@@ -174,33 +185,64 @@ public final class StereoTrainer {
         return validation;
     }
 
-    /** Mean training loss of every step run so far, in order. */
+    /** Mean training loss of every step this trainer ran (a resumed run: only the steps after the resume), in order. */
     public List<Double> losses() {
         return losses;
     }
 
+    /** Trainer family and net shape: a checkpoint only resumes into the same (the signature checks the rest). */
+    public String kind() {
+        return "stereo:" + net.config().name();
+    }
+
+    /**
+     * The options a resumed run must share with the run that wrote the checkpoint: everything that shapes the data
+     * stream, the loss, the optimiser and the evaluations (the step count is checked by the loop with its own
+     * message). The image folders enter by their file names, so another split is refused too.
+     */
+    public String resumeIdentity() {
+        return String.format(java.util.Locale.ROOT, "size=%dx%d maxD=%s pool=%d samples=%d neg=%d margin=%s lr=%s "
+                        + "evalEvery=%d patience=%d valPairs=%d seed=%d allNegatives=%s dense=%s schedule=%s train=%s val=%s",
+                opt.width(), opt.height(), opt.maxDisparity(), opt.pool(), opt.samplesPerStep(), opt.negOffset(),
+                opt.margin(), opt.lr(), opt.evalEvery(), opt.patience(), opt.valPairs(), opt.seed(), opt.allNegatives(),
+                opt.dense(), opt.schedule(), trainImages, valImages);
+    }
+
+    /** Trains with a checkpoint at every evaluation in {@code checkpointDir} (if any), from scratch. */
     public TrainingLoop.Result train() throws IOException {
+        return train(Checkpointing.DEFAULT);
+    }
+
+    /**
+     * Trains, writing and optionally resuming from resumable checkpoints. The pool and its draw stream are saved
+     * with the weights and Adam state, so N steps, a resume and N more give the 2N-step run's weights (bit for bit
+     * at one libtorch thread).
+     */
+    public TrainingLoop.Result train(Checkpointing ck) throws IOException {
         Optimizer adam = Optimizers.adam(net.parameters(), opt.lr(), 0);
         int perStep = opt.dense() == null ? opt.samplesPerStep() : opt.dense().crops() * opt.dense().rows() * opt.width();
         TrainingLoop loop = new TrainingLoop(net, adam, LrSchedule.parse(opt.schedule(), opt.lr(), opt.steps()), null,
                 new TrainingLoop.Config(opt.steps(), opt.evalEvery(), opt.patience(), true, perStep,
-                        opt.checkpointDir(), opt.progress()));
+                        opt.checkpointDir(), opt.progress()).withCheckpointing(ck.file(), ck.every(), ck.resume(), kind())
+                        .withStopAfter(ck.stopAfter()));
+        loop.dataState(pool).meta("config", net.config().name()).requireSame("options", resumeIdentity());
         return loop.run(this::stepLoss, () -> evaluate(net, validation, opt.numDisparities()).bad2Percent());
     }
 
     /** One step's loss (forward only; the loop does backward). */
     public Tensor stepLoss(long step) {
-        refreshPool();
+        pool.refresh();
         if (opt.dense() != null) {
             return denseLoss(opt.dense());
         }
+        Random rng = pool.random();
         int r = net.radius(), n = opt.negOffset();
         int sh = 2 * r + 1, sw = 2 * (r + n) + 1;
         int s = opt.samplesPerStep();
         float[] strips = new float[2 * s * sh * sw];
         long[] negCol = new long[s];
         for (int k = 0; k < s; k++) {
-            Prepared p = pool.get(rng.nextInt(pool.size()));
+            StereoPairPool.Prepared p = pool.pick();
             int w = p.pair().width(), h = p.pair().height();
             int x, y, xr;
             while (true) {
@@ -259,8 +301,9 @@ public final class StereoTrainer {
         float[] negative = new float[cells * nd];
         float[] valid = new float[cells];
         int count = 0;
+        Random rng = pool.random();
         for (int k = 0; k < b; k++) {
-            Prepared p = pool.get(rng.nextInt(pool.size()));
+            StereoPairPool.Prepared p = pool.pick();
             int y0 = r + rng.nextInt(h - rows - 2 * r + 1); // first kept row
             System.arraycopy(p.leftStd(), (y0 - r) * w, bands, k * bandH * w, bandH * w);
             System.arraycopy(p.rightStd(), (y0 - r) * w, bands, (b + k) * bandH * w, bandH * w);
@@ -329,19 +372,9 @@ public final class StereoTrainer {
         return m;
     }
 
-    /** Keeps a pool of rendered pairs; one is replaced per step so the data keep changing cheaply. */
-    private void refreshPool() {
-        if (pool.size() < opt.pool()) {
-            while (pool.size() < opt.pool()) {
-                pool.add(prepare(trainGen.next()));
-            }
-        } else {
-            pool.set(rng.nextInt(pool.size()), prepare(trainGen.next()));
-        }
-    }
-
-    private static Prepared prepare(StereoPair p) {
-        return new Prepared(p, standardize(unit(p.left())), standardize(unit(p.right())));
+    /** The folder's file names as a short stable id (the same files in the same order give the same id). */
+    private static String folderId(ImageFolder f) {
+        return f.size() + "#" + Integer.toHexString(String.join("\n", f.names()).hashCode());
     }
 
     private static void copyStrip(float[] img, int w, int cx, int cy, int r, int n, float[] dst, int off) {

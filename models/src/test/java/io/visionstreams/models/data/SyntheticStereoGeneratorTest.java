@@ -134,4 +134,30 @@ class SyntheticStereoGeneratorTest {
         assertTrue(Arrays.equals(a.occluded(), b.occluded()));
         assertFalse(Arrays.equals(a.disparity(), c.disparity()));
     }
+
+    /** renderAt(state) re-renders the pair next() drew at that state without moving the stream; restore continues it. */
+    @Test
+    void streamStateRerendersAndContinuesThePairs() {
+        SyntheticStereoGenerator.Options o = SyntheticStereoGenerator.Options.defaults().withSize(64, 48).withMaxDisparity(8);
+        SyntheticStereoGenerator g = new SyntheticStereoGenerator(photos, 11, o);
+        g.next();
+        String before = g.streamState();
+        SyntheticStereoGenerator.StereoPair second = g.next();
+        String after = g.streamState();
+        SyntheticStereoGenerator.StereoPair third = g.next();
+
+        SyntheticStereoGenerator other = new SyntheticStereoGenerator(photos, 99, o);
+        SyntheticStereoGenerator.StereoPair again = other.renderAt(before);
+        assertArrayEquals(second.left(), again.left());
+        assertArrayEquals(second.right(), again.right());
+        assertArrayEquals(second.disparity(), again.disparity());
+        // renderAt leaves other's own stream where it was: its next pair is still seed 99's first
+        assertArrayEquals(new SyntheticStereoGenerator(photos, 99, o).next().left(), other.next().left());
+
+        other.restoreStreamState(after);
+        SyntheticStereoGenerator.StereoPair continued = other.next();
+        assertArrayEquals(third.left(), continued.left());
+        assertArrayEquals(third.right(), continued.right());
+        assertFalse(Arrays.equals(second.left(), third.left()));
+    }
 }
