@@ -22,6 +22,7 @@ import io.visionstreams.release.GoldenTensors;
 import io.visionstreams.release.RejectReason;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseRejectedException;
+import io.visionstreams.release.SignedRelease;
 import io.visionstreams.schema.ModelDescriptor;
 import io.visionstreams.schema.ModelRelease;
 import io.visionstreams.schema.ModelStatus;
@@ -135,7 +136,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      *
      * @return true when it serves now; false when it was rejected (the old version still serves)
      */
-    public boolean install(ModelRelease release) {
+    public boolean install(SignedRelease release) {
         return install(release, false);
     }
 
@@ -143,23 +144,24 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      * Installs a release whose record came from the local cache ({@link #cachedReleases}) and may no longer
      * be on the topic: the same checks, but its artifacts are verified in the cache, not fetched again.
      */
-    public boolean installCached(ModelRelease release) {
+    public boolean installCached(SignedRelease release) {
         return install(release, true);
     }
 
     /** The release records the cache kept for this model (unverified; see {@link ReleaseFetcher#cached}). */
-    public java.util.List<ModelRelease> cachedReleases() {
+    public java.util.List<SignedRelease> cachedReleases() {
         return fetcher.cached(modelName);
     }
 
-    private boolean install(ModelRelease release, boolean fromCache) {
+    private boolean install(SignedRelease signed, boolean fromCache) {
         long t0 = System.nanoTime();
+        ModelRelease release = signed.release();
         String version = release.getVersion();
         metrics.installing();
         report(ServingState.INSTALLING, release, null, null);
         T candidate = null;
         try {
-            FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
+            FetchedRelease fetched = fromCache ? fetcher.fetchCached(signed) : fetcher.fetch(signed);
             LoadedModel model = load(fetched);
             prepare(fetched, checks.precision() == Precision.FP16 ? model.onnxFp16() : model.onnx());
             try {
@@ -206,6 +208,23 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         }
         report(reason == RejectReason.NOT_NEWER ? ServingState.SERVING : ServingState.REJECTED, release, reason,
                 message);
+    }
+
+    /**
+     * Records a release record that could not even be read, e.g. UNKNOWN_SCHEMA (published in a ModelRelease
+     * schema newer than this build): no version or key to name, the reason and message say what happened.
+     */
+    public void rejectUnreadable(RejectReason reason, String message) {
+        LOG.warn("model {}: a release record was rejected ({}): {}; still serving {}", modelName, reason, message,
+                servingVersion);
+        metrics.rejected(reason.name());
+        try {
+            status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
+                    .setServingVersion(servingVersion).setState(ServingState.REJECTED).setLastRelease(null)
+                    .setReason(reason.name()).setMessage(message).setKeyId(null).setSince(Instant.now()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: cannot report status {}: {}", modelName, ServingState.REJECTED, e.toString());
+        }
     }
 
     /**
