@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -163,15 +164,17 @@ public final class ReleaseFollower implements AutoCloseable {
                         }
                     }
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    follow(r);
-                    next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-                }
+                ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
                 if (backoff.streak() > 0) {
+                    // recovered before the records are handled, so their statuses say FOLLOWING, not RETRYING
                     LOG.info("release follower: reading {} again after {} failed attempt(s)", topic, backoff.streak());
                     int failures = backoff.streak();
                     installers.values().forEach(i -> i.followingRecovered(failures));
                     backoff.succeeded();
+                }
+                for (ConsumerRecord<String, byte[]> r : polled) {
+                    follow(r);
+                    next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                 }
             } catch (WakeupException e) {
                 if (running) {

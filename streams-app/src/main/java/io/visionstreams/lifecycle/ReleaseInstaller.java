@@ -23,6 +23,7 @@ import io.visionstreams.release.RejectReason;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseRejectedException;
 import io.visionstreams.release.SignedRelease;
+import io.visionstreams.schema.FollowingState;
 import io.visionstreams.schema.ModelDescriptor;
 import io.visionstreams.schema.ModelRelease;
 import io.visionstreams.schema.ModelStatus;
@@ -221,7 +222,8 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         try {
             status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                     .setServingVersion(servingVersion).setState(ServingState.REJECTED).setLastRelease(null)
-                    .setReason(reason.name()).setMessage(message).setKeyId(null).setSince(Instant.now()).build());
+                    .setReason(reason.name()).setMessage(message).setKeyId(null).setSince(Instant.now())
+                    .setFollowing(following()).build());
         } catch (RuntimeException e) {
             LOG.warn("model {}: cannot report status {}: {}", modelName, ServingState.REJECTED, e.toString());
         }
@@ -229,11 +231,11 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
 
     /**
      * The releases consumer failed (first failure of a streak): counted, reported as SERVING the current version
-     * with reason {@value #FOLLOWING_FAILED} and the error, so an operator sees that releases are not followed.
+     * with {@code following} RETRYING and the error, so an operator sees that releases are not followed.
      */
     public void followingFailed(String error, Duration retryIn) {
         metrics.followingFailed(error);
-        reportFollowing(FOLLOWING_FAILED, "release follower failed (" + error + "); retrying in " + retryIn.toMillis()
+        reportFollowing("release follower failed (" + error + "); retrying in " + retryIn.toMillis()
                 + " ms while " + servingVersion + " keeps serving");
     }
 
@@ -245,7 +247,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     /** The releases consumer works again after {@code failures} failed attempts. */
     public void followingRecovered(int failures) {
         metrics.followingRecovered();
-        reportFollowing(null, "release follower recovered after " + failures + " failed attempt(s)");
+        reportFollowing("release follower recovered after " + failures + " failed attempt(s)");
     }
 
     /** The follower stopped (shutdown). */
@@ -253,14 +255,16 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         metrics.followingStopped();
     }
 
-    /** Reason on the status topic while the releases consumer is failing (the state stays SERVING). */
-    public static final String FOLLOWING_FAILED = "FOLLOWING_FAILED";
-
-    private void reportFollowing(String reason, String message) {
+    /**
+     * A change of the follower's state, reported in {@code following} (not in {@code reason}, which says only why
+     * a release was not installed): the serving version and state are unchanged.
+     */
+    private void reportFollowing(String message) {
         try {
             status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                     .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
-                    .setReason(reason).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now()).build());
+                    .setReason(null).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now())
+                    .setFollowing(following()).build());
         } catch (RuntimeException e) {
             LOG.warn("model {}: cannot report the follower's state: {}", modelName, e.toString());
         }
@@ -270,7 +274,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     public void reportServing() {
         status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                 .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
-                .setKeyId(servingKeyId).setSince(Instant.now()).build());
+                .setKeyId(servingKeyId).setSince(Instant.now()).setFollowing(following()).build());
     }
 
     private void report(ServingState state, ModelRelease release, RejectReason reason, String message) {
@@ -278,9 +282,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
             status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                     .setServingVersion(servingVersion).setState(state).setLastRelease(release.getVersion())
                     .setReason(reason == null ? null : reason.name()).setMessage(message)
-                    .setKeyId(release.getKeyId()).setSince(Instant.now()).build());
+                    .setKeyId(release.getKeyId()).setSince(Instant.now()).setFollowing(following()).build());
         } catch (RuntimeException e) {
             LOG.warn("model {}: cannot report status {}: {}", modelName, state, e.toString());
+        }
+    }
+
+    /** The follower's state as the metrics have it (set before each report that changes it). */
+    private FollowingState following() {
+        try {
+            return FollowingState.valueOf(metrics.getFollowingState());
+        } catch (IllegalArgumentException e) {
+            return FollowingState.UNKNOWN;
         }
     }
 
