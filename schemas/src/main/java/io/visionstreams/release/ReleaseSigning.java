@@ -165,7 +165,8 @@ public final class ReleaseSigning {
     /** The message for a record whose writer schema is not known here. */
     static String unknownSchema(long fingerprint) {
         return String.format("the release record was written with ModelRelease schema %016x, which this build does not"
-                + " have (a newer publisher?): its fields and signed bytes cannot be read; upgrade this instance", fingerprint);
+                + " have (a newer publisher?): its fields and signed bytes cannot be read; upgrade this instance",
+                fingerprint);
     }
 
     private static AsWritten readAsWritten(byte[] published, SchemaStore writers) throws ReleaseRejectedException {

@@ -107,7 +107,8 @@ class ReleaseFetcherTest {
     }
 
     private ReleaseRejectedException rejected(ArtifactStore s, ModelRelease r) {
-        return assertThrows(ReleaseRejectedException.class, () -> new ReleaseFetcher(s, TRUSTED, cache).fetch(SignedRelease.of(r)));
+        return assertThrows(ReleaseRejectedException.class,
+                () -> new ReleaseFetcher(s, TRUSTED, cache).fetch(SignedRelease.of(r)));
     }
 
     @Test

@@ -95,7 +95,8 @@ class ReleaseSigningTest {
         for (int i = 0; i < tampers.size(); i++) {
             ModelRelease r = ModelRelease.newBuilder(signed()).build();
             tampers.get(i).accept(r);
-            ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED),
+            ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                    () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED),
                     "tamper #" + i);
             assertEquals(RejectReason.BAD_SIGNATURE, e.reason(), "tamper #" + i);
         }
@@ -104,7 +105,8 @@ class ReleaseSigningTest {
     @Test
     void unknownKeyIsUntrusted() {
         ModelRelease r = ReleaseSigning.sign(ReleaseFixtures.unsigned("m", "1"), ATTACKER.getPrivate(), ATTACKER.getPublic());
-        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED));
+        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED));
         assertEquals(RejectReason.UNTRUSTED_KEY, e.reason());
         assertTrue(e.getMessage().contains(ReleaseKeys.keyId(ATTACKER.getPublic())), e.getMessage());
     }
@@ -121,7 +123,8 @@ class ReleaseSigningTest {
             s.update(payload);
             return s.sign();
         })));
-        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(SignedRelease.of(forged), TRUSTED));
+        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                () -> ReleaseSigning.verify(SignedRelease.of(forged), TRUSTED));
         assertEquals(RejectReason.BAD_SIGNATURE, e.reason());
     }
 

@@ -239,7 +239,8 @@ public final class ReleaseFollower implements AutoCloseable {
         while (running && !reached(end)) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 SignedRelease release = decode(r);
-                ReleaseInstaller<?> installer = release == null ? null : installers.get(release.release().getModelName());
+                ReleaseInstaller<?> installer = release == null ? null
+                        : installers.get(release.release().getModelName());
                 if (installer == null) {
                     continue;
                 }

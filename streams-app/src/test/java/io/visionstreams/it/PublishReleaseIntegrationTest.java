@@ -100,7 +100,8 @@ class PublishReleaseIntegrationTest {
         DirectoryArtifactStore instanceStore = new DirectoryArtifactStore(store);
         for (ConsumerRecord<String, ModelRelease> rec : records) {
             ModelRelease r = rec.value();
-            FetchedRelease f = new ReleaseFetcher(instanceStore, trusted, tmp.resolve("cache")).fetch(SignedRelease.of(r));
+            FetchedRelease f = new ReleaseFetcher(instanceStore, trusted, tmp.resolve("cache"))
+                    .fetch(SignedRelease.of(r));
             assertArrayEquals(Files.readAllBytes(model.resolve("model.onnx")), Files.readAllBytes(f.require(ArtifactKinds.ONNX)));
             assertArrayEquals(Files.readAllBytes(model.resolve("MODEL_CARD.md")), Files.readAllBytes(f.require(ArtifactKinds.MODEL_CARD)));
             for (ModelArtifact a : r.getArtifacts()) {

@@ -51,9 +51,11 @@ import io.visionstreams.schema.VisionSerdes;
 class ReleaseFollowerSchemaTest {
 
     /** A newer ModelRelease this build knows: one optional field more. */
-    private static final Schema KNOWN_NEWER = withField("{\"name\":\"followerTestNotes\",\"type\":[\"null\",\"string\"],\"default\":null}");
+    private static final Schema KNOWN_NEWER =
+            withField("{\"name\":\"followerTestNotes\",\"type\":[\"null\",\"string\"],\"default\":null}");
     /** A newer ModelRelease this build has never seen. */
-    private static final Schema UNKNOWN_NEWER = withField("{\"name\":\"followerTestNever\",\"type\":\"long\",\"default\":0}");
+    private static final Schema UNKNOWN_NEWER =
+            withField("{\"name\":\"followerTestNever\",\"type\":\"long\",\"default\":0}");
 
     @TempDir
     Path tmp;
@@ -112,7 +114,8 @@ class ReleaseFollowerSchemaTest {
                 && s.getState() == ServingState.REJECTED).findFirst().orElseThrow();
         assertEquals(RejectReason.MISSING_ARTIFACT.name(), three.getReason(), three.getMessage());
         // ... and the cache kept it as published, in its own schema, so a restart verifies it again
-        assertArrayEquals(newer, Files.readAllBytes(cache.resolve(model).resolve("3").resolve(ReleaseFetcher.RECORD_FILE)));
+        assertArrayEquals(newer,
+                Files.readAllBytes(cache.resolve(model).resolve("3").resolve(ReleaseFetcher.RECORD_FILE)));
         assertEquals(1, installer.cachedReleases().size());
         ReleaseSigning.verify(installer.cachedReleases().get(0), TrustedKeys.of(publisher.getPublic()));
 
