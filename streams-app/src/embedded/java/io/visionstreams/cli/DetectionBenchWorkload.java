@@ -22,6 +22,7 @@ import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.Tensor;
 import io.visionstreams.lifecycle.DetectorDeployment;
 import io.visionstreams.models.ModelCards;
+import io.visionstreams.models.OnnxCompute;
 import io.visionstreams.models.detection.ClassActivationMaps;
 import io.visionstreams.models.detection.DetectionTranslator;
 import io.visionstreams.models.detection.DetectorSpec;
@@ -52,6 +53,7 @@ final class DetectionBenchWorkload implements BenchWorkload {
     private final DetectionTranslator tr;
     private final DetectorSpec spec;
     private final long flops;
+    private final String flopsSource;
     private final String title;
     private final DetectionTopology.Topics topics = DetectionTopology.Topics.defaults();
     /** One batch of prepared input tensors for the inference-only variants. */
@@ -64,7 +66,15 @@ final class DetectionBenchWorkload implements BenchWorkload {
         this.bare = DetectorDeployment.open(settings(b.serving.intraOpThreads));
         this.tr = bare.detector().translator();
         this.spec = tr.spec();
-        this.flops = ModelCards.flopsPerImage(bare.model()).orElse(0);
+        // counted from the graph at the model's input size; the card (trainer-written, zoo models only) is a cross-check
+        OnnxCompute.Result compute = OnnxCompute.macsPerImage(bare.model().onnx(), spec.inputHeight(), spec.inputWidth());
+        java.util.OptionalLong card = ModelCards.flopsPerImage(bare.model());
+        this.flops = compute.complete() ? compute.flops() : card.orElse(0);
+        this.flopsSource = compute.complete()
+                ? String.format(Locale.ROOT, "ONNX graph, %d Conv/Gemm/MatMul nodes at %dx%d%s", compute.computeNodes(),
+                        spec.inputWidth(), spec.inputHeight(), card.isPresent()
+                                ? String.format(Locale.ROOT, "; model card %.4f", card.getAsLong() / 1e9) : "")
+                : "model card; the graph has nodes whose shapes could not be inferred: " + compute.unresolved();
         this.title = String.format(Locale.ROOT, "detection %dx%d, %s:%s on %s, max batch %d, %d stream threads, "
                         + "intra-op threads bare %s / end to end %s", b.width, b.height, bare.model().descriptor().name(),
                 bare.model().descriptor().version(), bare.session().runtimeName(), b.serving.maxBatch, b.streamThreads,
@@ -75,8 +85,8 @@ final class DetectionBenchWorkload implements BenchWorkload {
             Image img = decode(k);
             System.arraycopy(tr.preprocess(img, tr.geometry(img)).get(spec.inputName()).floats(), 0, prepared, k * per, per);
         }
-        System.out.printf(Locale.ROOT, "%s: %s per frame (model card)%n", title,
-                flops > 0 ? String.format(Locale.ROOT, "%.3f GFLOP", flops / 1e9) : "FLOPs unknown");
+        System.out.printf(Locale.ROOT, "%s: %s per frame (%s)%n", title,
+                flops > 0 ? String.format(Locale.ROOT, "%.4f GFLOP", flops / 1e9) : "FLOPs unknown", flopsSource);
     }
 
     private static String threads(int n) {
