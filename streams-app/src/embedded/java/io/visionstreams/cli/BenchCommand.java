@@ -145,6 +145,24 @@ public final class BenchCommand implements Callable<Integer> {
         return sum;
     }
 
+    /** JIT compiler threads' CPU per frame in a measure, from the /proc breakdown. */
+    static double jitCpu(Measure m) {
+        return m.cpuByOsThread().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    static double withoutJit(Measure m) {
+        return m.cpuMsPerFrame() - jitCpu(m);
+    }
+
+    /** End to end CPU per frame less the in-process broker, the bench's producer and consumer, and the JIT. */
+    static double instanceCpu(Measure m) {
+        double broker = m.cpuByGroup().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("broker") || e.getKey().startsWith("bench client"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        return withoutJit(m) - broker;
+    }
+
     /** Milliseconds the JIT compilers have spent so far (-1 where the JVM does not say). */
     static long jitMillis() {
         var jit = ManagementFactory.getCompilationMXBean();
@@ -252,13 +270,14 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             double load = loadAverage();
             List<Double> lat = new ArrayList<>();
+            Map<Long, TaskCpu.Task> tasks0 = TaskCpu.snapshot();
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             w.runBare(v, 0, frames, lat);
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of(),
-                    Map.of(), Map.of());
+                    Map.of(), TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), lat.size(), 100));
         } catch (Exception e) {
             throw new IllegalStateException("bare variant " + w.bareVariants().get(v) + " failed", e);
         }
@@ -292,6 +311,26 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s / %s: throughput ratio %.2f (rounds %.2f–%.2f); process CPU per frame, bare ÷ "
                             + "end to end: %.2f (%.2f–%.2f)%n", w.endToEndVariants().get(pair[0]), w.bareVariants().get(pair[1]),
                     median(ratios), min(ratios), max(ratios), median(cpu), min(cpu), max(cpu));
+            List<Double> bareSteady = new ArrayList<>();
+            List<Double> e2eSteady = new ArrayList<>();
+            List<Double> instance = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                Measure e = e2e.get(pair[0]).get(r);
+                Measure bm = bare.get(pair[1]).get(r);
+                bareSteady.add(withoutJit(bm));
+                e2eSteady.add(withoutJit(e));
+                instance.add(instanceCpu(e));
+            }
+            List<Double> instanceRatio = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                instanceRatio.add(bareSteady.get(r) / instance.get(r));
+            }
+            System.out.printf(Locale.ROOT, "  process CPU ms per frame without the JIT compiler threads (warm-up, gone in a "
+                            + "long-running service): bare %.1f, end to end %.1f; the service alone (end to end less the "
+                            + "in-process broker, the bench's clients and JIT), what an instance with an external broker "
+                            + "spends: %.1f (rounds %.1f–%.1f); bare ÷ service %.2f (%.2f–%.2f)%n",
+                    median(bareSteady), median(e2eSteady), median(instance), min(instance), max(instance),
+                    median(instanceRatio), min(instanceRatio), max(instanceRatio));
         }
         System.out.println();
         System.out.println("bare latency: wall time of the frame's batch; end-to-end latency: send → result read "

@@ -29,6 +29,7 @@ import io.visionstreams.models.detection.DetectorSpec;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.TopicAdmin;
+import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.VisionSerdes;
@@ -56,6 +57,9 @@ final class DetectionBenchWorkload implements BenchWorkload {
     private final String flopsSource;
     private final String title;
     private final DetectionTopology.Topics topics = DetectionTopology.Topics.defaults();
+    private final java.util.concurrent.atomic.AtomicLong explainedRecords = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong explainedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong v1Bytes = new java.util.concurrent.atomic.AtomicLong();
     /** One batch of prepared input tensors for the inference-only variants. */
     private final float[] prepared;
 
@@ -233,9 +237,58 @@ final class DetectionBenchWorkload implements BenchWorkload {
     @Override
     public Output decode(byte[] value) {
         Detections d = VisionSerdes.detections().decode(value);
+        if (!d.getExplanations().isEmpty()) {
+            explainedRecords.incrementAndGet();
+            explainedBytes.addAndGet(value.length);
+            v1Bytes.addAndGet(v1RecordBytes(d, value.length));
+        }
         var l = d.getLatency();
         return new Output(d.getSource().getSequence(), l.getBatchSize(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
                 l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()}, value.length);
+    }
+
+    /**
+     * The size the same record had in the v1 layout (history/Detections-v1.avsc), where each detection carried its
+     * class's PNG and weak box: v2 size less the explanations array, plus per detection the optional PNG and box.
+     */
+    static long v1RecordBytes(Detections d, int v2Bytes) {
+        Map<Integer, ClassExplanation> byClass = new java.util.HashMap<>();
+        long explanations = 0;
+        for (ClassExplanation e : d.getExplanations()) {
+            byClass.put(e.getClassId(), e);
+            explanations += varintBytes(e.getClassId()) + stringBytes(e.getLabel()) + bytesField(e.getHeatmapPng().remaining())
+                    + box(e.getWeakBox());
+        }
+        explanations += varintBytes(d.getExplanations().size()) + 1; // block count and the closing 0
+        long perDetection = 0;
+        for (var det : d.getDetections()) {
+            ClassExplanation e = byClass.get(det.getClassId());
+            // v1: camPng and camBox unions, index 0 (null) or 1 plus the value
+            perDetection += e == null ? 2 : 1 + bytesField(e.getHeatmapPng().remaining()) + box(e.getWeakBox());
+        }
+        return v2Bytes - explanations + perDetection;
+    }
+
+    private static long box(List<Float> b) {
+        return b == null ? 1 : 1 + 1 + 4L * b.size() + 1;
+    }
+
+    private static long bytesField(int n) {
+        return varintBytes(n) + n;
+    }
+
+    private static long stringBytes(String s) {
+        return bytesField(s.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /** Length of Avro's zig-zag varint of {@code v}. */
+    static int varintBytes(long v) {
+        long z = (v << 1) ^ (v >> 63);
+        int n = 1;
+        while ((z >>>= 7) != 0) {
+            n++;
+        }
+        return n;
     }
 
     @Override
@@ -280,6 +333,13 @@ final class DetectionBenchWorkload implements BenchWorkload {
                 pngBytes += p.length;
                 classes++;
             }
+        }
+        long records = explainedRecords.get();
+        if (records > 0) {
+            System.out.printf(Locale.ROOT, "explained result records end to end: %d, mean %.1f KB; the same records in the v1 "
+                            + "layout (the class's PNG in every detection): %.1f KB (%.1fx)%n", records,
+                    explainedBytes.get() / 1024.0 / records, v1Bytes.get() / 1024.0 / records,
+                    (double) v1Bytes.get() / explainedBytes.get());
         }
         System.out.printf(Locale.ROOT, "explanations over %d frames: %.2f explained classes per frame; per class: "
                         + "map to frame %.2f ms, PNG %.2f ms (%.1f KB), weak box %.2f ms; per frame %.2f ms%n", n,
