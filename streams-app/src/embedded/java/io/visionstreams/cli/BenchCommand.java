@@ -100,7 +100,10 @@ public final class BenchCommand implements Callable<Integer> {
                    Map<String, Double> cpuByGroup, Map<String, Double> cpuByOsThread) {
     }
 
-    /** Thread groups that CPU time is attributed to; what no Java thread accounts for is native pools (ORT, OpenCV). */
+    /**
+     * Thread groups that CPU time is attributed to; what no Java thread accounts for is the JIT compilers, the GC
+     * workers and the native pools (ORT, OpenCV), split by name in the /proc breakdown.
+     */
     static String threadGroup(String name) {
         if (name.contains("StreamThread")) {
             return "stream threads (consume, decode, pre, post, produce)";
@@ -182,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
             java += d;
             out.merge(threadGroup(info.getThreadName()), d / 1e6 / frames, Double::sum);
         }
-        out.put("native threads (ORT intra-op pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
+        out.put("not Java threads (JIT compilers, GC workers, ORT pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
         return out;
     }
 
