@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -14,7 +15,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -80,13 +89,61 @@ class AvroSerdeRoundTripTest {
     @Test
     void optionalFieldsSurviveAsNullAndAsSet() {
         Detections back = VisionSerdes.detections().decode(VisionSerdes.detections().encode(TestRecords.detections()));
-        Detection withCam = back.getDetections().get(0);
-        Detection plain = back.getDetections().get(1);
+        ClassExplanation person = back.getExplanations().get(0);
+        ClassExplanation dog = back.getExplanations().get(1);
 
-        assertEquals(List.of(11f, 5f, 39f, 46.5f), withCam.getCamBox());
-        assertEquals(120, withCam.getCamPng().remaining());
-        assertNull(plain.getCamPng());
-        assertNull(plain.getCamBox());
+        assertEquals(List.of(11f, 5f, 39f, 46.5f), person.getWeakBox());
+        assertEquals(120, person.getHeatmapPng().remaining());
+        assertEquals(80, dog.getHeatmapPng().remaining());
+        assertNull(dog.getWeakBox());
+        assertEquals(3, back.getDetections().size());
+    }
+
+    /** Detections v1 carried a copy of its class's map in every detection (history/Detections-v1.avsc). */
+    private static Schema detectionsV1() {
+        return VisionSchemas.historicalSchemas().stream()
+                .filter(s -> s.getName().equals("Detections") && s.getField("detections").schema().getElementType()
+                        .getField("camPng") != null)
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aV1RecordWithPerDetectionMapsDecodesWithEmptyExplanations() throws IOException {
+        Schema v1 = detectionsV1();
+        // the current sample as a v1 writer would have written it, with a map on its first detection
+        GenericRecord old = asGeneric(TestRecords.detections(), v1);
+        GenericRecord first = (GenericRecord) ((List<?>) old.get("detections")).get(0);
+        first.put("camPng", ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        first.put("camBox", List.of(1f, 2f, 3f, 4f));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        Detections back = VisionSerdes.detections().decode(bytes);
+
+        assertEquals(3, back.getDetections().size());
+        assertEquals("person", back.getDetections().get(0).getLabel());
+        assertEquals(0.91f, back.getDetections().get(0).getScore());
+        assertEquals(List.of(), back.getExplanations(), "v1 records have no per-class explanations");
+    }
+
+    @Test
+    void aV1ReaderReadsACurrentRecordWithNullMaps() throws IOException {
+        GenericRecord asV1 = asGeneric(TestRecords.detections(), detectionsV1());
+
+        List<?> dets = (List<?>) asV1.get("detections");
+        assertEquals(3, dets.size());
+        for (Object d : dets) {
+            assertNull(((GenericRecord) d).get("camPng"), "a field the writer lacks takes its default");
+        }
+    }
+
+    /** A current record read by a reader that has {@code readerSchema} (Avro schema resolution). */
+    private static GenericRecord asGeneric(Detections current, Schema readerSchema) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        var enc = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<Detections>(Detections.getClassSchema()).write(current, enc);
+        enc.flush();
+        return new GenericDatumReader<GenericRecord>(Detections.getClassSchema(), readerSchema)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 
     @Test

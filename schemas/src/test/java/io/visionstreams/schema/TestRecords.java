@@ -57,13 +57,20 @@ final class TestRecords {
     }
 
     static Detections detections() {
-        Detection withCam = Detection.newBuilder().setLabel("person").setClassId(0).setScore(0.91f)
-                .setX1(10.5f).setY1(4f).setX2(40.25f).setY2(47f)
-                .setCamPng(bytes(120, 3)).setCamBox(List.of(11f, 5f, 39f, 46.5f)).build();
-        Detection plain = Detection.newBuilder().setLabel("dog").setClassId(16).setScore(0.42f)
-                .setX1(0f).setY1(0f).setX2(8f).setY2(9f).build(); // cam fields left at their null defaults
+        Detection person = Detection.newBuilder().setLabel("person").setClassId(0).setScore(0.91f)
+                .setX1(10.5f).setY1(4f).setX2(40.25f).setY2(47f).build();
+        Detection person2 = Detection.newBuilder().setLabel("person").setClassId(0).setScore(0.55f)
+                .setX1(1f).setY1(2f).setX2(9f).setY2(20f).build();
+        Detection dog = Detection.newBuilder().setLabel("dog").setClassId(16).setScore(0.42f)
+                .setX1(0f).setY1(0f).setX2(8f).setY2(9f).build();
+        // one explanation per detected class: the two persons share one map; the dog's map has no weak box
+        ClassExplanation personCam = ClassExplanation.newBuilder().setClassId(0).setLabel("person")
+                .setHeatmapPng(bytes(120, 3)).setWeakBox(List.of(11f, 5f, 39f, 46.5f)).build();
+        ClassExplanation dogCam = ClassExplanation.newBuilder().setClassId(16).setLabel("dog")
+                .setHeatmapPng(bytes(80, 4)).build(); // weakBox left at its null default
         return Detections.newBuilder().setSource(source()).setModel(model()).setLatency(latency())
-                .setImageWidth(64).setImageHeight(48).setDetections(List.of(withCam, plain)).build();
+                .setImageWidth(64).setImageHeight(48).setDetections(List.of(person, person2, dog))
+                .setExplanations(List.of(personCam, dogCam)).build();
     }
 
     static DisparityMap disparityMap() {

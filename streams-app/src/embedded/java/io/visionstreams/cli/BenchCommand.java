@@ -97,10 +97,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** One variant in one round; {@code cpuByGroup}: CPU ms per frame by thread group (end to end only). */
     record Measure(double fps, double cpuMsPerFrame, double load, List<Double> latencies, List<BenchWorkload.Output> outputs,
-                   Map<String, Double> cpuByGroup) {
+                   Map<String, Double> cpuByGroup, Map<String, Double> cpuByOsThread) {
     }
 
-    /** Thread groups that CPU time is attributed to; what no Java thread accounts for is native pools (ORT, OpenCV). */
+    /**
+     * Thread groups that CPU time is attributed to; what no Java thread accounts for is the JIT compilers, the GC
+     * workers and the native pools (ORT, OpenCV), split by name in the /proc breakdown.
+     */
     static String threadGroup(String name) {
         if (name.contains("StreamThread")) {
             return "stream threads (consume, decode, pre, post, produce)";
@@ -145,6 +148,30 @@ public final class BenchCommand implements Callable<Integer> {
         return sum;
     }
 
+    /** JIT compiler threads' CPU per frame in a measure, from the /proc breakdown. */
+    static double jitCpu(Measure m) {
+        return m.cpuByOsThread().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    static double withoutJit(Measure m) {
+        return m.cpuMsPerFrame() - jitCpu(m);
+    }
+
+    /** End to end CPU per frame less the in-process broker, the bench's producer and consumer, and the JIT. */
+    static double instanceCpu(Measure m) {
+        double broker = m.cpuByGroup().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("broker") || e.getKey().startsWith("bench client"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        return withoutJit(m) - broker;
+    }
+
+    /** Milliseconds the JIT compilers have spent so far (-1 where the JVM does not say). */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     static Map<String, Double> cpuByGroup(Map<Long, Long> before, Map<Long, Long> after, long processNanos, int frames) {
         var mx = ManagementFactory.getThreadMXBean();
         Map<String, Double> out = new java.util.TreeMap<>();
@@ -158,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
             java += d;
             out.merge(threadGroup(info.getThreadName()), d / 1e6 / frames, Double::sum);
         }
-        out.put("native threads (ORT intra-op pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
+        out.put("not Java threads (JIT compilers, GC workers, ORT pool, OpenCV)", Math.max(0, processNanos - java) / 1e6 / frames);
         return out;
     }
 
@@ -212,8 +239,8 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.Collections.reverse(steps);
                 }
                 steps.forEach(Runnable::run);
-                System.out.printf(Locale.ROOT, "round %d: bare %s | end to end %s frames/s (load %s)%n", r + 1,
-                        fpsOf(bare, r), fpsOf(e2e, r), loadAverage());
+                System.out.printf(Locale.ROOT, "round %d: bare %s | end to end %s frames/s (load %.1f; end to end JIT %s ms/frame)%n",
+                        r + 1, fpsOf(bare, r), fpsOf(e2e, r), loadAverage(), jitOf(e2e, r));
             }
             List<List<Double>> paced = new ArrayList<>();
             for (int v = 0; v < ne; v++) {
@@ -223,6 +250,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
             printTable(w, bare, e2e, paced);
         }
+    }
+
+    private static String jitOf(List<List<Measure>> variants, int round) {
+        StringBuilder s = new StringBuilder();
+        for (List<Measure> m : variants) {
+            s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f",
+                    m.get(round).cpuByGroup().getOrDefault("~ JIT ms", Double.NaN)));
+        }
+        return s.toString();
     }
 
     private static String fpsOf(List<List<Measure>> variants, int round) {
@@ -237,13 +273,14 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             double load = loadAverage();
             List<Double> lat = new ArrayList<>();
+            Map<Long, TaskCpu.Task> tasks0 = TaskCpu.snapshot();
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             w.runBare(v, 0, frames, lat);
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of(),
-                    Map.of());
+                    Map.of(), TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), lat.size(), 100));
         } catch (Exception e) {
             throw new IllegalStateException("bare variant " + w.bareVariants().get(v) + " failed", e);
         }
@@ -277,6 +314,26 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s / %s: throughput ratio %.2f (rounds %.2f–%.2f); process CPU per frame, bare ÷ "
                             + "end to end: %.2f (%.2f–%.2f)%n", w.endToEndVariants().get(pair[0]), w.bareVariants().get(pair[1]),
                     median(ratios), min(ratios), max(ratios), median(cpu), min(cpu), max(cpu));
+            List<Double> bareSteady = new ArrayList<>();
+            List<Double> e2eSteady = new ArrayList<>();
+            List<Double> instance = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                Measure e = e2e.get(pair[0]).get(r);
+                Measure bm = bare.get(pair[1]).get(r);
+                bareSteady.add(withoutJit(bm));
+                e2eSteady.add(withoutJit(e));
+                instance.add(instanceCpu(e));
+            }
+            List<Double> instanceRatio = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                instanceRatio.add(bareSteady.get(r) / instance.get(r));
+            }
+            System.out.printf(Locale.ROOT, "  process CPU ms per frame without the JIT compiler threads (warm-up, gone in a "
+                            + "long-running service): bare %.1f, end to end %.1f; the service alone (end to end less the "
+                            + "in-process broker, the bench's clients and JIT), what an instance with an external broker "
+                            + "spends: %.1f (rounds %.1f–%.1f); bare ÷ service %.2f (%.2f–%.2f)%n",
+                    median(bareSteady), median(e2eSteady), median(instance), min(instance), max(instance),
+                    median(instanceRatio), min(instanceRatio), max(instanceRatio));
         }
         System.out.println();
         System.out.println("bare latency: wall time of the frame's batch; end-to-end latency: send → result read "
@@ -306,6 +363,14 @@ public final class BenchCommand implements Callable<Integer> {
             groups.forEach((k, x) -> g.append(String.format(Locale.ROOT, "%s %.1f, ", k, x)));
             System.out.printf(Locale.ROOT, "  process CPU ms per frame by thread group (mean of rounds): %s%n",
                     g.substring(0, Math.max(0, g.length() - 2)));
+            Map<String, Double> os = new java.util.TreeMap<>();
+            e2e.get(v).forEach(m -> m.cpuByOsThread().forEach((k, x) -> os.merge(k, x / rounds, Double::sum)));
+            StringBuilder o = new StringBuilder();
+            os.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .filter(e -> e.getValue() >= 0.05)
+                    .forEach(e -> o.append(String.format(Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue())));
+            System.out.printf(Locale.ROOT, "  process CPU ms per frame by OS thread name (/proc, Java and native threads): %s%n",
+                    o.substring(0, Math.max(0, o.length() - 2)));
         }
     }
 
@@ -423,8 +488,10 @@ public final class BenchCommand implements Callable<Integer> {
         Measure burst(int variant, int n) {
             double load = loadAverage();
             Map<Long, Long> threads0 = threadCpu();
+            Map<Long, TaskCpu.Task> tasks0 = TaskCpu.snapshot();
             long alloc0 = allocatedBytes();
             long gc0 = gcMillis();
+            long jit0 = jitMillis();
             long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             long first = nextSequence;
@@ -441,10 +508,14 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long cpu1 = processCpuNanos();
             Map<String, Double> groups = cpuByGroup(threads0, threadCpu(), cpu1 - cpu0, n);
+            // Linux counts clock ticks at USER_HZ, 100 per second on every mainstream kernel
+            Map<String, Double> osThreads = TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), n, 100);
             // not CPU, but what explains the native share: heap churn and the collectors' time
             groups.put("~ allocated MB", (allocatedBytes() - alloc0) / 1e6 / n);
             groups.put("~ GC ms", (double) (gcMillis() - gc0) / n);
-            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups);
+            // JIT compilation still going on means the run is not warm yet (the broker and clients are a lot of code)
+            groups.put("~ JIT ms", (double) (jitMillis() - jit0) / n);
+            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups, osThreads);
         }
 
         /** {@code n} frames at {@code rate} frames/s: latency below saturation. */

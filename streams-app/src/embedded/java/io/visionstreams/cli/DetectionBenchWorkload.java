@@ -22,12 +22,14 @@ import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.Tensor;
 import io.visionstreams.lifecycle.DetectorDeployment;
 import io.visionstreams.models.ModelCards;
+import io.visionstreams.models.OnnxCompute;
 import io.visionstreams.models.detection.ClassActivationMaps;
 import io.visionstreams.models.detection.DetectionTranslator;
 import io.visionstreams.models.detection.DetectorSpec;
 import io.visionstreams.ops.DetectionService;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.TopicAdmin;
+import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.VisionSerdes;
@@ -52,8 +54,12 @@ final class DetectionBenchWorkload implements BenchWorkload {
     private final DetectionTranslator tr;
     private final DetectorSpec spec;
     private final long flops;
+    private final String flopsSource;
     private final String title;
     private final DetectionTopology.Topics topics = DetectionTopology.Topics.defaults();
+    private final java.util.concurrent.atomic.AtomicLong explainedRecords = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong explainedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong v1Bytes = new java.util.concurrent.atomic.AtomicLong();
     /** One batch of prepared input tensors for the inference-only variants. */
     private final float[] prepared;
 
@@ -64,7 +70,15 @@ final class DetectionBenchWorkload implements BenchWorkload {
         this.bare = DetectorDeployment.open(settings(b.serving.intraOpThreads));
         this.tr = bare.detector().translator();
         this.spec = tr.spec();
-        this.flops = ModelCards.flopsPerImage(bare.model()).orElse(0);
+        // counted from the graph at the model's input size; the card (trainer-written, zoo models only) is a cross-check
+        OnnxCompute.Result compute = OnnxCompute.macsPerImage(bare.model().onnx(), spec.inputHeight(), spec.inputWidth());
+        java.util.OptionalLong card = ModelCards.flopsPerImage(bare.model());
+        this.flops = compute.complete() ? compute.flops() : card.orElse(0);
+        this.flopsSource = compute.complete()
+                ? String.format(Locale.ROOT, "ONNX graph, %d Conv/Gemm/MatMul nodes at %dx%d%s", compute.computeNodes(),
+                        spec.inputWidth(), spec.inputHeight(), card.isPresent()
+                                ? String.format(Locale.ROOT, "; model card %.4f", card.getAsLong() / 1e9) : "")
+                : "model card; the graph has nodes whose shapes could not be inferred: " + compute.unresolved();
         this.title = String.format(Locale.ROOT, "detection %dx%d, %s:%s on %s, max batch %d, %d stream threads, "
                         + "intra-op threads bare %s / end to end %s", b.width, b.height, bare.model().descriptor().name(),
                 bare.model().descriptor().version(), bare.session().runtimeName(), b.serving.maxBatch, b.streamThreads,
@@ -75,8 +89,8 @@ final class DetectionBenchWorkload implements BenchWorkload {
             Image img = decode(k);
             System.arraycopy(tr.preprocess(img, tr.geometry(img)).get(spec.inputName()).floats(), 0, prepared, k * per, per);
         }
-        System.out.printf(Locale.ROOT, "%s: %s per frame (model card)%n", title,
-                flops > 0 ? String.format(Locale.ROOT, "%.3f GFLOP", flops / 1e9) : "FLOPs unknown");
+        System.out.printf(Locale.ROOT, "%s: %s per frame (%s)%n", title,
+                flops > 0 ? String.format(Locale.ROOT, "%.4f GFLOP", flops / 1e9) : "FLOPs unknown", flopsSource);
     }
 
     private static String threads(int n) {
@@ -223,9 +237,58 @@ final class DetectionBenchWorkload implements BenchWorkload {
     @Override
     public Output decode(byte[] value) {
         Detections d = VisionSerdes.detections().decode(value);
+        if (!d.getExplanations().isEmpty()) {
+            explainedRecords.incrementAndGet();
+            explainedBytes.addAndGet(value.length);
+            v1Bytes.addAndGet(v1RecordBytes(d, value.length));
+        }
         var l = d.getLatency();
         return new Output(d.getSource().getSequence(), l.getBatchSize(), new long[] {l.getDecodeMicros(), l.getPreMicros(),
                 l.getQueueMicros(), l.getInferMicros(), l.getPostMicros()}, value.length);
+    }
+
+    /**
+     * The size the same record had in the v1 layout (history/Detections-v1.avsc), where each detection carried its
+     * class's PNG and weak box: v2 size less the explanations array, plus per detection the optional PNG and box.
+     */
+    static long v1RecordBytes(Detections d, int v2Bytes) {
+        Map<Integer, ClassExplanation> byClass = new java.util.HashMap<>();
+        long explanations = 0;
+        for (ClassExplanation e : d.getExplanations()) {
+            byClass.put(e.getClassId(), e);
+            explanations += varintBytes(e.getClassId()) + stringBytes(e.getLabel()) + bytesField(e.getHeatmapPng().remaining())
+                    + box(e.getWeakBox());
+        }
+        explanations += varintBytes(d.getExplanations().size()) + 1; // block count and the closing 0
+        long perDetection = 0;
+        for (var det : d.getDetections()) {
+            ClassExplanation e = byClass.get(det.getClassId());
+            // v1: camPng and camBox unions, index 0 (null) or 1 plus the value
+            perDetection += e == null ? 2 : 1 + bytesField(e.getHeatmapPng().remaining()) + box(e.getWeakBox());
+        }
+        return v2Bytes - explanations + perDetection;
+    }
+
+    private static long box(List<Float> b) {
+        return b == null ? 1 : 1 + 1 + 4L * b.size() + 1;
+    }
+
+    private static long bytesField(int n) {
+        return varintBytes(n) + n;
+    }
+
+    private static long stringBytes(String s) {
+        return bytesField(s.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /** Length of Avro's zig-zag varint of {@code v}. */
+    static int varintBytes(long v) {
+        long z = (v << 1) ^ (v >> 63);
+        int n = 1;
+        while ((z >>>= 7) != 0) {
+            n++;
+        }
+        return n;
     }
 
     @Override
@@ -270,6 +333,13 @@ final class DetectionBenchWorkload implements BenchWorkload {
                 pngBytes += p.length;
                 classes++;
             }
+        }
+        long records = explainedRecords.get();
+        if (records > 0) {
+            System.out.printf(Locale.ROOT, "explained result records end to end: %d, mean %.1f KB; the same records in the v1 "
+                            + "layout (the class's PNG in every detection): %.1f KB (%.1fx)%n", records,
+                    explainedBytes.get() / 1024.0 / records, v1Bytes.get() / 1024.0 / records,
+                    (double) v1Bytes.get() / explainedBytes.get());
         }
         System.out.printf(Locale.ROOT, "explanations over %d frames: %.2f explained classes per frame; per class: "
                         + "map to frame %.2f ms, PNG %.2f ms (%.1f KB), weak box %.2f ms; per frame %.2f ms%n", n,

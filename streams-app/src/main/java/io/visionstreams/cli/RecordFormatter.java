@@ -148,10 +148,12 @@ public final class RecordFormatter {
                     x.getLabel(), x.getScore(), x.getX1(), x.getY1(), x.getX2(), x.getY2()))
                     .collect(Collectors.joining("; "));
             StageLatency l = d.getLatency();
+            String explained = d.getExplanations().isEmpty() ? "" : " +CAM " + d.getExplanations().stream()
+                    .map(e -> e.getLabel() + " " + e.getHeatmapPng().remaining() + " B").collect(Collectors.joining(", "));
             return String.format(Locale.ROOT,
-                    "Detections %s #%d model %s:%s %d object(s)%s | decode %s pre %s queue %s infer %s post %s batch %d",
+                    "Detections %s #%d model %s:%s %d object(s)%s%s | decode %s pre %s queue %s infer %s post %s batch %d",
                     d.getSource().getSourceId(), d.getSource().getSequence(), d.getModel().getName(),
-                    d.getModel().getVersion(), d.getDetections().size(), labels.isEmpty() ? "" : ": " + labels,
+                    d.getModel().getVersion(), d.getDetections().size(), labels.isEmpty() ? "" : ": " + labels, explained,
                     ms(l.getDecodeMicros()), ms(l.getPreMicros()), ms(l.getQueueMicros()), ms(l.getInferMicros()),
                     ms(l.getPostMicros()), l.getBatchSize());
         }

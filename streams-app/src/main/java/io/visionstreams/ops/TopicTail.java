@@ -50,8 +50,9 @@ public final class TopicTail implements AutoCloseable {
             try {
                 while (running) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        counts.get(r.topic()).incrementAndGet();
+                        // counted after the callback: whoever awaits a count sees what the callback recorded
                         onRecord.accept(r);
+                        counts.get(r.topic()).incrementAndGet();
                     }
                 }
             } catch (WakeupException e) {

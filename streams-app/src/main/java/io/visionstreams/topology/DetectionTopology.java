@@ -27,6 +27,7 @@ import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.Detector;
+import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
@@ -93,22 +94,29 @@ public final class DetectionTopology {
         return t;
     }
 
-    /** Turns one detection result into the output record. */
+    /**
+     * Turns one detection result into the output record. Explanations go once per detected class, in class id
+     * order; a detection finds its class's map by {@code classId} (several detections of one class share it).
+     */
     public static Detections toRecord(Frame frame, DetectionResult r, long decodeMicros, RecordMetadata meta,
                                       Detector detector) {
         List<Detection> list = new ArrayList<>(r.boxes().size());
         for (ScoredBox b : r.boxes()) {
-            // a class's CAM is shared by that class's detections: each carries it, so a consumer needs no join
-            CamExplanation cam = r.explanations().get(b.classId());
             list.add(Detection.newBuilder()
                     .setLabel(detector.translator().spec().label(b.classId()))
                     .setClassId(b.classId())
                     .setScore(b.score())
                     .setX1(b.x1()).setY1(b.y1()).setX2(b.x2()).setY2(b.y2())
-                    .setCamPng(cam == null ? null : ByteBuffer.wrap(cam.png()))
-                    .setCamBox(cam == null || cam.box() == null ? null : floatList(cam.box()))
                     .build());
         }
+        List<ClassExplanation> explanations = new ArrayList<>(r.explanations().size());
+        r.explanations().values().stream().sorted(java.util.Comparator.comparingInt(CamExplanation::classId))
+                .forEach(cam -> explanations.add(ClassExplanation.newBuilder()
+                        .setClassId(cam.classId())
+                        .setLabel(detector.translator().spec().label(cam.classId()))
+                        .setHeatmapPng(ByteBuffer.wrap(cam.png()))
+                        .setWeakBox(cam.box() == null ? null : floatList(cam.box()))
+                        .build()));
         return Detections.newBuilder()
                 .setSource(SourceRef.newBuilder()
                         .setSourceId(frame.getSourceId())
@@ -127,6 +135,7 @@ public final class DetectionTopology {
                 .setImageWidth(r.imageWidth())
                 .setImageHeight(r.imageHeight())
                 .setDetections(list)
+                .setExplanations(explanations)
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.visionstreams.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
+import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
@@ -74,6 +76,16 @@ class RecordFormatterTest {
         String line = fmt.formatLine("detections", 1, 9, "cam-1", VisionSerdes.detections().encode(detections()));
         assertTrue(line.startsWith("detections/1@9 Detections cam-1 #42 model shapes:3 2 object(s): triangle 0.90 [10,20,30,40]; circle 0.50"), line);
         assertTrue(line.contains("infer 2.5ms") && line.contains("batch 4"), line);
+        assertFalse(line.contains("CAM"), line);
+    }
+
+    @Test
+    void detectionsLineNamesTheExplainedClassesOnce() {
+        Detections d = detections();
+        d.setExplanations(List.of(ClassExplanation.newBuilder().setClassId(2).setLabel("triangle")
+                .setHeatmapPng(ByteBuffer.wrap(new byte[321])).build()));
+        String line = fmt.formatLine("detections", 1, 9, "cam-1", VisionSerdes.detections().encode(d));
+        assertTrue(line.contains("2 object(s)") && line.contains("+CAM triangle 321 B |"), line);
     }
 
     @Test

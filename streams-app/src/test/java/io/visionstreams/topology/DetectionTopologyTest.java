@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -44,6 +46,7 @@ import io.visionstreams.lifecycle.DetectorDeployment;
 import io.visionstreams.lifecycle.ModelSlot;
 import io.visionstreams.models.detection.DetectionOptions;
 import io.visionstreams.schema.DeadLetter;
+import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
@@ -308,11 +311,11 @@ class DetectionTopologyTest {
 
     /**
      * Explanations are per record: a header or a metadata key switches them on, and the header can
-     * switch off what the metadata asked for. An explained detection carries its class's CAM as a
-     * gray PNG of the frame's size and a weakly supervised box inside the frame; others carry neither.
+     * switch off what the metadata asked for. An explained record carries one map per detected class (not one per
+     * detection), each a gray PNG of the frame's size with a weakly supervised box inside the frame; others carry none.
      */
     @Test
-    void explanationsArePerRecordAndAlignedToTheFrame() throws Exception {
+    void explanationsArePerRecordOnePerClassAndAlignedToTheFrame() throws Exception {
         RecordHeaders on = new RecordHeaders();
         on.add(DetectionTopology.EXPLAIN_KEY, utf8("true"));
         RecordHeaders off = new RecordHeaders();
@@ -327,15 +330,22 @@ class DetectionTopologyTest {
         boolean[] expected = {true, false, true, false};
         for (int i = 0; i < 4; i++) {
             List<Detection> ds = out.get(i).getDetections();
+            List<ClassExplanation> ex = out.get(i).getExplanations();
             assertFalse(ds.isEmpty(), "threshold 0 gives detections to explain");
-            for (Detection d : ds) {
-                assertEquals(expected[i], d.getCamPng() != null, "frame " + i + " camPng");
-                if (!expected[i]) {
-                    assertNull(d.getCamBox());
-                    continue;
-                }
-                byte[] pngBytes = new byte[d.getCamPng().remaining()];
-                d.getCamPng().duplicate().get(pngBytes);
+            if (!expected[i]) {
+                assertTrue(ex.isEmpty(), "frame " + i + " has no explanations");
+                continue;
+            }
+            Set<Integer> detected = new TreeSet<>();
+            ds.forEach(d -> detected.add(d.getClassId()));
+            List<Integer> explained = ex.stream().map(ClassExplanation::getClassId).toList();
+            assertEquals(List.copyOf(detected), explained, "frame " + i + ": one map per detected class, in class order");
+            assertTrue(ds.size() > ex.size(), "several detections share their class's map");
+            for (ClassExplanation c : ex) {
+                assertEquals(ds.stream().filter(d -> d.getClassId() == c.getClassId()).findFirst().orElseThrow()
+                        .getLabel(), c.getLabel());
+                byte[] pngBytes = new byte[c.getHeatmapPng().remaining()];
+                c.getHeatmapPng().duplicate().get(pngBytes);
                 Image heat = ImageCodec.decodeGray(FrameEncoding.PNG, pngBytes, 0, 0, ImageLimits.defaults());
                 assertEquals(W, heat.width());
                 assertEquals(H, heat.height());
@@ -343,12 +353,12 @@ class DetectionTopologyTest {
                 for (byte b : heat.pixels()) {
                     max = Math.max(max, b & 0xff);
                 }
-                if (d.getCamBox() != null) {
+                if (c.getWeakBox() != null) {
                     assertEquals(255, max, "scaled to the map's maximum");
-                    List<Float> box = d.getCamBox();
+                    List<Float> box = c.getWeakBox();
                     assertEquals(4, box.size());
-                    assertTrue(box.get(0) >= 0 && box.get(2) <= W && box.get(0) < box.get(2), "camBox x in frame: " + box);
-                    assertTrue(box.get(1) >= 0 && box.get(3) <= H && box.get(1) < box.get(3), "camBox y in frame: " + box);
+                    assertTrue(box.get(0) >= 0 && box.get(2) <= W && box.get(0) < box.get(2), "weakBox x in frame: " + box);
+                    assertTrue(box.get(1) >= 0 && box.get(3) <= H && box.get(1) < box.get(3), "weakBox y in frame: " + box);
                 }
             }
         }

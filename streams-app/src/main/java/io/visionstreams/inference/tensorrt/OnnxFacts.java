@@ -4,6 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import io.visionstreams.models.ProtoReader;
+
 /**
  * What the engine cache and the manifest need to know about an ONNX file without loading it into a runtime:
  * its SHA-256 and its precision. TensorRT 11 has no FP16 builder flag, so the precision is whatever the ONNX
@@ -59,96 +61,5 @@ public final class OnnxFacts {
             throw new IllegalArgumentException("not an ONNX model: no graph field");
         }
         return half ? "fp16" : bf16 ? "bf16" : "fp32";
-    }
-
-    /**
-     * Just enough of the protobuf wire format to walk nested messages and read varints; {@link #next()} consumes
-     * each field's value, so fields we do not care about need no explicit skipping.
-     */
-    static final class ProtoReader {
-        static final int VARINT = 0;
-        static final int I64 = 1;
-        static final int LEN = 2;
-        static final int I32 = 5;
-
-        private final byte[] buf;
-        private int pos;
-        private final int end;
-        private int field;
-        private int wireType;
-        private long varint;
-        private int lenStart;
-        private int len;
-
-        ProtoReader(byte[] buf, int start, int end) {
-            this.buf = buf;
-            this.pos = start;
-            this.end = end;
-        }
-
-        boolean next() {
-            if (pos >= end) {
-                return false;
-            }
-            long tag = readVarint();
-            field = (int) (tag >>> 3);
-            wireType = (int) (tag & 7);
-            switch (wireType) {
-                case VARINT -> varint = readVarint();
-                case I64 -> advance(8);
-                case I32 -> advance(4);
-                case LEN -> {
-                    long l = readVarint();
-                    if (l < 0 || l > end - pos) {
-                        throw new IllegalArgumentException("not an ONNX model: field " + field + " length " + l
-                                + " runs past the end");
-                    }
-                    len = (int) l;
-                    lenStart = pos;
-                    pos += len;
-                }
-                default -> throw new IllegalArgumentException("not an ONNX model: wire type " + wireType
-                        + " at offset " + pos);
-            }
-            return true;
-        }
-
-        int field() {
-            return field;
-        }
-
-        int wireType() {
-            return wireType;
-        }
-
-        long varintValue() {
-            return varint;
-        }
-
-        ProtoReader message() {
-            return new ProtoReader(buf, lenStart, lenStart + len);
-        }
-
-        private void advance(int n) {
-            if (n > end - pos) {
-                throw new IllegalArgumentException("not an ONNX model: truncated at offset " + pos);
-            }
-            pos += n;
-        }
-
-        private long readVarint() {
-            long result = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw new IllegalArgumentException("not an ONNX model: truncated varint at offset " + pos);
-                }
-                byte b = buf[pos++];
-                result |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return result;
-                }
-            }
-            throw new IllegalArgumentException("not an ONNX model: malformed varint");
-        }
     }
 }
