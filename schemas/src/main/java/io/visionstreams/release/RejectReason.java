@@ -2,6 +2,11 @@ package io.visionstreams.release;
 
 /** Why an instance refused a release. Stable names: they go to logs, metrics and the status topic. */
 public enum RejectReason {
+    /**
+     * The record was written with a ModelRelease schema this build does not have (its fingerprint is unknown), so
+     * neither its fields nor the bytes its signature covers can be read: upgrade the instance. Not a forgery.
+     */
+    UNKNOWN_SCHEMA,
     /** Signed with a key this instance is not configured to trust (or no key id at all). */
     UNTRUSTED_KEY,
     /** The signature does not verify with the trusted key of that id: the record was altered or forged. */

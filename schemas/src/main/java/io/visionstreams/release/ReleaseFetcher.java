@@ -22,10 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.ModelArtifact;
 import io.visionstreams.schema.ModelRelease;
-import io.visionstreams.schema.VisionSerdes;
 
 /**
  * Turns a release record into verified local files. Order matters: the signature is checked before a
@@ -35,7 +33,7 @@ import io.visionstreams.schema.VisionSerdes;
  * serves more bytes than declared is cut off at the declared size plus one.
  *
  * <p>Beside the artifacts of each fetched release the cache keeps the signed record itself
- * ({@value #RECORD_FILE}, its single-object Avro bytes as on the topic). The releases topic is compacted
+ * ({@value #RECORD_FILE}, its single-object Avro bytes exactly as on the topic). The releases topic is compacted
  * by model name, so a release an instance served may later exist only here; {@link #cached} lists these
  * records and {@link #fetchCached} verifies one from the cache alone, exactly as strictly as a fresh fetch.
  */
@@ -45,8 +43,6 @@ public final class ReleaseFetcher {
 
     /** The signed record kept beside a fetched release's artifacts; no artifact may have this name. */
     public static final String RECORD_FILE = "release.avro";
-
-    private static final AvroSerde<ModelRelease> SERDE = VisionSerdes.modelRelease();
 
     private final ArtifactStore store;
     private final TrustedKeys trusted;
@@ -58,8 +54,9 @@ public final class ReleaseFetcher {
         this.cacheDir = cacheDir.toAbsolutePath().normalize();
     }
 
-    public FetchedRelease fetch(ModelRelease r) throws ReleaseRejectedException {
-        ReleaseSigning.verify(r, trusted);
+    public FetchedRelease fetch(SignedRelease signed) throws ReleaseRejectedException {
+        ReleaseSigning.verify(signed, trusted);
+        ModelRelease r = signed.release();
         String what = ReleaseSigning.describe(r);
         Path dir = releaseDir(r, what);
         try {
@@ -73,7 +70,7 @@ public final class ReleaseFetcher {
             fetchOne(what, e.getKey(), file);
             byKind.putIfAbsent(e.getKey().getKind(), file);
         }
-        writeRecord(dir, r, what);
+        writeRecord(dir, signed, what);
         return new FetchedRelease(r, dir, byKind);
     }
 
@@ -82,8 +79,9 @@ public final class ReleaseFetcher {
      * then every artifact's size and SHA-256 as signed. Nothing is fetched: a file altered on disk is a
      * CHECKSUM_MISMATCH (it is not silently replaced), a missing one MISSING_ARTIFACT.
      */
-    public FetchedRelease fetchCached(ModelRelease r) throws ReleaseRejectedException {
-        ReleaseSigning.verify(r, trusted);
+    public FetchedRelease fetchCached(SignedRelease signed) throws ReleaseRejectedException {
+        ReleaseSigning.verify(signed, trusted);
+        ModelRelease r = signed.release();
         String what = "cached " + ReleaseSigning.describe(r);
         Path dir = releaseDir(r, what);
         Map<String, Path> byKind = new LinkedHashMap<>();
@@ -107,10 +105,11 @@ public final class ReleaseFetcher {
 
     /**
      * The release records kept in the cache for one model, oldest publication first, as decoded: not yet
-     * verified (the caller verifies each like a record from the topic). Unreadable record files are skipped.
+     * verified (the caller verifies each like a record from the topic). Unreadable record files are skipped, and
+     * so are records in a schema this build does not know (kept by a newer build before a downgrade).
      */
-    public List<ModelRelease> cached(String modelName) {
-        List<ModelRelease> out = new ArrayList<>();
+    public List<SignedRelease> cached(String modelName) {
+        List<SignedRelease> out = new ArrayList<>();
         Path modelDir;
         try {
             modelDir = cacheDir.resolve(ArtifactStore.checkSegment("model name", modelName));
@@ -127,18 +126,18 @@ public final class ReleaseFetcher {
                     continue;
                 }
                 try {
-                    ModelRelease r = SERDE.decode(Files.readAllBytes(file));
-                    if (modelName.equals(r.getModelName())) {
+                    SignedRelease r = SignedRelease.decode(Files.readAllBytes(file));
+                    if (modelName.equals(r.release().getModelName())) {
                         out.add(r);
                     }
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | ReleaseRejectedException | RuntimeException e) {
                     // not a record (truncated, or not Avro): nothing to verify, so nothing to offer
                 }
             }
         } catch (IOException e) {
             return out;
         }
-        out.sort(Comparator.comparing(ModelRelease::getPublishedAt));
+        out.sort(Comparator.comparing(r -> r.release().getPublishedAt()));
         return out;
     }
 
@@ -172,12 +171,16 @@ public final class ReleaseFetcher {
         return out;
     }
 
-    /** Keeps the signed record beside its artifacts (temporary file + rename: never half a record). */
-    private static void writeRecord(Path dir, ModelRelease r, String what) throws ReleaseRejectedException {
+    /**
+     * Keeps the signed record beside its artifacts, as published (temporary file + rename: never half a record).
+     * The published bytes, not this build's re-encoding: after an upgrade of the ModelRelease schema the cached
+     * record must still be in the schema its signature was made in.
+     */
+    private static void writeRecord(Path dir, SignedRelease r, String what) throws ReleaseRejectedException {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + RECORD_FILE + "-", ".part");
-            Files.write(tmp, SERDE.encode(r));
+            Files.write(tmp, r.bytes());
             try {
                 Files.move(tmp, dir.resolve(RECORD_FILE), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);

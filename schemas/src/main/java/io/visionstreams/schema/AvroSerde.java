@@ -2,14 +2,12 @@ package io.visionstreams.schema;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
@@ -34,9 +32,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
-    static final int HEADER_SIZE = 10;
-    private static final byte MAGIC_0 = (byte) 0xC3;
-    private static final byte MAGIC_1 = (byte) 0x01;
+    static final int HEADER_SIZE = SingleObjectEncoding.HEADER_SIZE;
 
     private final Class<T> type;
     private final Schema schema;
@@ -95,24 +91,14 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T>, 
     }
 
     private T read(byte[] data) throws IOException {
-        if (data.length < HEADER_SIZE || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
-            throw new BadHeaderException("not Avro single-object encoding (" + data.length
-                    + " bytes; expected C3 01 and an 8-byte schema fingerprint first)");
-        }
-        long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = SingleObjectEncoding.fingerprint(data);
         DatumReader<T> reader = readers.computeIfAbsent(fingerprint, this::readerFor);
         if (reader == null) {
             throw new MissingSchemaException(String.format("unknown writer schema fingerprint %016x: the writer"
                     + " used a %s schema this build does not have (add it to history/ or upgrade the reader)",
                     fingerprint, type.getSimpleName()));
         }
-        BoundedDecoder in = new BoundedDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE);
-        T value = reader.read(null, in);
-        if (in.remaining() > 0) {
-            // single-object encoding holds exactly one datum: extra bytes mean a corrupt record
-            throw new IOException(in.remaining() + " trailing bytes after the " + type.getSimpleName() + " record");
-        }
-        return value;
+        return SingleObjectEncoding.readBody(data, reader, type.getSimpleName());
     }
 
     /** The reader from the writer schema with this fingerprint to our class, or null if unknown. */

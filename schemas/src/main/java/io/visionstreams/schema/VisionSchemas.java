@@ -65,6 +65,9 @@ public final class VisionSchemas {
 
     private static SchemaStore.Cache buildStore() {
         SchemaStore.Cache store = new SchemaStore.Cache();
+        // history first: where a historical file equals a current schema (as ModelRelease-v1 does), the
+        // generated class's schema is the one kept for that fingerprint
+        historicalSchemas().forEach(store::addSchema);
         for (Class<? extends SpecificRecordBase> type : TOPIC_TYPES) {
             try {
                 store.addSchema((Schema) type.getField("SCHEMA$").get(null));
@@ -72,7 +75,6 @@ public final class VisionSchemas {
                 throw new IllegalStateException("generated class without SCHEMA$: " + type, e);
             }
         }
-        historicalSchemas().forEach(store::addSchema);
         return store;
     }
 

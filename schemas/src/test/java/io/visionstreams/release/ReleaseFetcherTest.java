@@ -61,14 +61,15 @@ class ReleaseFetcherTest {
         ModelRelease r1 = publish("1");
         ModelRelease r2 = publish("2");
         ReleaseFetcher fetcher = new ReleaseFetcher(store, TRUSTED, cache);
-        fetcher.fetch(r2);
-        fetcher.fetch(r1);
-        assertEquals(java.util.List.of(r1, r2), fetcher.cached("m"), "both records, oldest publication first");
+        fetcher.fetch(SignedRelease.of(r2));
+        fetcher.fetch(SignedRelease.of(r1));
+        assertEquals(java.util.List.of(SignedRelease.of(r1), SignedRelease.of(r2)), fetcher.cached("m"),
+                "both records as published, oldest publication first");
         assertEquals(java.util.List.of(), fetcher.cached("other"));
         // the store may be gone: a cached release needs nothing from it
         store.close();
         ArtifactStore gone = new DirectoryArtifactStore(tmp.resolve("empty"));
-        FetchedRelease f = new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2);
+        FetchedRelease f = new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(SignedRelease.of(r2));
         assertArrayEquals(content.get(ArtifactKinds.ONNX), Files.readAllBytes(f.require(ArtifactKinds.ONNX)));
 
         // an artifact altered on disk is rejected, not silently repaired
@@ -77,22 +78,22 @@ class ReleaseFetcherTest {
         b[7] ^= 1;
         Files.write(onnx, b);
         assertEquals(RejectReason.CHECKSUM_MISMATCH, assertThrows(ReleaseRejectedException.class,
-                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2)).reason());
+                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(SignedRelease.of(r2))).reason());
         Files.delete(onnx);
         assertEquals(RejectReason.MISSING_ARTIFACT, assertThrows(ReleaseRejectedException.class,
-                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(r2)).reason());
+                () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(SignedRelease.of(r2))).reason());
 
         // a record altered on disk decodes, but its signature no longer verifies
         Path record = cache.resolve("m").resolve("1").resolve(ReleaseFetcher.RECORD_FILE);
         Files.write(record, io.visionstreams.schema.VisionSerdes.modelRelease().encode(
                 ModelRelease.newBuilder(r1).setPinned(true).build()));
-        ModelRelease tampered = fetcher.cached("m").get(0);
-        assertTrue(tampered.getPinned());
+        SignedRelease tampered = fetcher.cached("m").get(0);
+        assertTrue(tampered.release().getPinned());
         assertEquals(RejectReason.BAD_SIGNATURE, assertThrows(ReleaseRejectedException.class,
                 () -> new ReleaseFetcher(gone, TRUSTED, cache).fetchCached(tampered)).reason());
         // and a record file that is not a record is skipped
         Files.write(record, new byte[] {1, 2, 3});
-        assertEquals(java.util.List.of(r2), fetcher.cached("m"));
+        assertEquals(java.util.List.of(SignedRelease.of(r2)), fetcher.cached("m"));
     }
 
     @Test
@@ -106,13 +107,14 @@ class ReleaseFetcherTest {
     }
 
     private ReleaseRejectedException rejected(ArtifactStore s, ModelRelease r) {
-        return assertThrows(ReleaseRejectedException.class, () -> new ReleaseFetcher(s, TRUSTED, cache).fetch(r));
+        return assertThrows(ReleaseRejectedException.class,
+                () -> new ReleaseFetcher(s, TRUSTED, cache).fetch(SignedRelease.of(r)));
     }
 
     @Test
     void fetchesEveryArtifactByteIdenticalIntoModelVersionDir() throws Exception {
         ModelRelease r = publish("1");
-        FetchedRelease f = new ReleaseFetcher(store, TRUSTED, cache).fetch(r);
+        FetchedRelease f = new ReleaseFetcher(store, TRUSTED, cache).fetch(SignedRelease.of(r));
         assertEquals(cache.toAbsolutePath().resolve("m").resolve("1"), f.dir());
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(f.require(e.getKey())), e.getKey());
@@ -123,7 +125,7 @@ class ReleaseFetcherTest {
             assertEquals(4, s.count(), "the 3 artifacts and the record, no temporary files left behind");
         }
         // a second fetch reuses the intact local copies
-        FetchedRelease again = new ReleaseFetcher(store, TRUSTED, cache).fetch(r);
+        FetchedRelease again = new ReleaseFetcher(store, TRUSTED, cache).fetch(SignedRelease.of(r));
         assertEquals(f.artifacts(), again.artifacts());
     }
 
@@ -152,9 +154,9 @@ class ReleaseFetcherTest {
     @Test
     void corruptedCachedCopyIsFetchedAgain() throws Exception {
         ModelRelease r = publish("1");
-        FetchedRelease f = new ReleaseFetcher(store, TRUSTED, cache).fetch(r);
+        FetchedRelease f = new ReleaseFetcher(store, TRUSTED, cache).fetch(SignedRelease.of(r));
         Files.write(f.require(ArtifactKinds.ONNX), new byte[] {1, 2, 3});
-        FetchedRelease again = new ReleaseFetcher(store, TRUSTED, cache).fetch(r);
+        FetchedRelease again = new ReleaseFetcher(store, TRUSTED, cache).fetch(SignedRelease.of(r));
         assertArrayEquals(content.get(ArtifactKinds.ONNX), Files.readAllBytes(again.require(ArtifactKinds.ONNX)));
     }
 

@@ -37,13 +37,17 @@ class ReleaseSigningTest {
         ModelRelease r = signed();
         assertEquals(ReleaseKeys.keyId(PUBLISHER.getPublic()), r.getKeyId());
         assertEquals(64, r.getSignature().remaining(), "Ed25519 signatures are 64 bytes");
-        ReleaseSigning.verify(r, TRUSTED);
+        ReleaseSigning.verify(SignedRelease.of(r), TRUSTED);
         // decoded maps are HashMaps in another order than the publisher's LinkedHashMap: canonical bytes sort them
-        ModelRelease decoded = VisionSerdes.modelRelease().decode(VisionSerdes.modelRelease().encode(r));
-        ReleaseSigning.verify(decoded, TRUSTED);
+        byte[] wire = VisionSerdes.modelRelease().encode(r);
+        SignedRelease received = SignedRelease.decode(wire);
+        ReleaseSigning.verify(received, TRUSTED);
+        ModelRelease decoded = received.release();
         assertArrayEquals(ReleaseSigning.canonicalBytes(r), ReleaseSigning.canonicalBytes(decoded));
-        // verifying twice must not consume the signature buffer
-        ReleaseSigning.verify(decoded, TRUSTED);
+        assertArrayEquals(ReleaseSigning.canonicalBytes(r), ReleaseSigning.signedBytes(wire),
+                "publisher and verifier agree on the signed bytes");
+        // verifying twice must not consume anything
+        ReleaseSigning.verify(received, TRUSTED);
     }
 
     @Test
@@ -61,7 +65,7 @@ class ReleaseSigningTest {
                 java.util.Map<String, String> reordered = new java.util.LinkedHashMap<>();
                 order.forEach(k -> reordered.put(k, tags.get(k)));
                 r.getArtifacts().get(1).setTags(reordered);
-                ReleaseSigning.verify(r, TRUSTED);
+                ReleaseSigning.verify(SignedRelease.of(r), TRUSTED);
             }
         }
     }
@@ -91,7 +95,8 @@ class ReleaseSigningTest {
         for (int i = 0; i < tampers.size(); i++) {
             ModelRelease r = ModelRelease.newBuilder(signed()).build();
             tampers.get(i).accept(r);
-            ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(r, TRUSTED),
+            ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                    () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED),
                     "tamper #" + i);
             assertEquals(RejectReason.BAD_SIGNATURE, e.reason(), "tamper #" + i);
         }
@@ -100,7 +105,8 @@ class ReleaseSigningTest {
     @Test
     void unknownKeyIsUntrusted() {
         ModelRelease r = ReleaseSigning.sign(ReleaseFixtures.unsigned("m", "1"), ATTACKER.getPrivate(), ATTACKER.getPublic());
-        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(r, TRUSTED));
+        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED));
         assertEquals(RejectReason.UNTRUSTED_KEY, e.reason());
         assertTrue(e.getMessage().contains(ReleaseKeys.keyId(ATTACKER.getPublic())), e.getMessage());
     }
@@ -117,7 +123,8 @@ class ReleaseSigningTest {
             s.update(payload);
             return s.sign();
         })));
-        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class, () -> ReleaseSigning.verify(forged, TRUSTED));
+        ReleaseRejectedException e = assertThrows(ReleaseRejectedException.class,
+                () -> ReleaseSigning.verify(SignedRelease.of(forged), TRUSTED));
         assertEquals(RejectReason.BAD_SIGNATURE, e.reason());
     }
 
@@ -126,10 +133,10 @@ class ReleaseSigningTest {
         ModelRelease r = signed();
         r.setSignature(ByteBuffer.allocate(0));
         assertEquals(RejectReason.BAD_SIGNATURE, assertThrows(ReleaseRejectedException.class,
-                () -> ReleaseSigning.verify(r, TRUSTED)).reason());
+                () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED)).reason());
         r.setSignature(ByteBuffer.wrap(new byte[7]));
         assertEquals(RejectReason.BAD_SIGNATURE, assertThrows(ReleaseRejectedException.class,
-                () -> ReleaseSigning.verify(r, TRUSTED)).reason());
+                () -> ReleaseSigning.verify(SignedRelease.of(r), TRUSTED)).reason());
     }
 
     @Test
@@ -152,7 +159,7 @@ class ReleaseSigningTest {
         assertTrue(Files.readString(pub).startsWith("-----BEGIN PUBLIC KEY-----\n"));
         ModelRelease r = ReleaseSigning.sign(ReleaseFixtures.unsigned("m", "1"), ReleaseKeys.readPrivate(priv),
                 ReleaseKeys.readPublic(pub));
-        ReleaseSigning.verify(r, TrustedKeys.load(List.of(dir.resolve("keys"))));
+        ReleaseSigning.verify(SignedRelease.of(r), TrustedKeys.load(List.of(dir.resolve("keys"))));
         assertTrue(ReleaseKeys.keyId(kp.getPublic()).matches("[0-9a-f]{16}"));
         assertThrows(java.io.UncheckedIOException.class, () -> ReleaseKeys.writePrivate(kp.getPrivate(), priv),
                 "an existing key is never overwritten");

@@ -149,13 +149,15 @@ class S3ArtifactStoreTest {
         KeyPair kp = ReleaseKeys.generate();
         ModelRelease r = ReleaseSigning.sign(ReleaseFixtures.stored(s, Files.createDirectories(tmp.resolve("w")), "det", "3",
                 Map.of(ArtifactKinds.ONNX, onnx)), kp.getPrivate(), kp.getPublic());
-        FetchedRelease fetched = new ReleaseFetcher(s, TrustedKeys.of(kp.getPublic()), tmp.resolve("cache")).fetch(r);
+        FetchedRelease fetched = new ReleaseFetcher(s, TrustedKeys.of(kp.getPublic()), tmp.resolve("cache"))
+                .fetch(SignedRelease.of(r));
         assertArrayEquals(onnx, Files.readAllBytes(fetched.require(ArtifactKinds.ONNX)));
         // the bucket serves different bytes: the fetch fails on the checksum
         objects.get("/releases/prod/v1/det/3/onnx.bin")[5] ^= 1;
         Files.delete(fetched.require(ArtifactKinds.ONNX));
         assertEquals(RejectReason.CHECKSUM_MISMATCH, assertThrows(ReleaseRejectedException.class,
-                () -> new ReleaseFetcher(s, TrustedKeys.of(kp.getPublic()), tmp.resolve("cache")).fetch(r)).reason());
+                () -> new ReleaseFetcher(s, TrustedKeys.of(kp.getPublic()), tmp.resolve("cache"))
+                        .fetch(SignedRelease.of(r))).reason());
         assertTrue(ArtifactStore.forUri(URI.create("s3://b/p"), Map.of("access-key", "a", "secret-key", "s")) instanceof S3ArtifactStore);
     }
 

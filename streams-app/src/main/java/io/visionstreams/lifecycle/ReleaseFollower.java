@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -28,10 +29,9 @@ import org.slf4j.LoggerFactory;
 
 import io.visionstreams.release.ReleaseRejectedException;
 import io.visionstreams.release.ReleaseSigning;
+import io.visionstreams.release.SignedRelease;
 import io.visionstreams.release.TrustedKeys;
-import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.ModelRelease;
-import io.visionstreams.schema.VisionSerdes;
 
 /**
  * Follows the compacted {@code model-releases} topic and hands the releases of the models this
@@ -62,7 +62,6 @@ public final class ReleaseFollower implements AutoCloseable {
     private final String topic;
     private final TrustedKeys trusted;
     private final Map<String, ReleaseInstaller<?>> installers = new HashMap<>();
-    private final AvroSerde<ModelRelease> serde = VisionSerdes.modelRelease();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final RetryBackoff backoff;
@@ -165,15 +164,17 @@ public final class ReleaseFollower implements AutoCloseable {
                         }
                     }
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    follow(r);
-                    next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-                }
+                ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
                 if (backoff.streak() > 0) {
+                    // recovered before the records are handled, so their statuses say FOLLOWING, not RETRYING
                     LOG.info("release follower: reading {} again after {} failed attempt(s)", topic, backoff.streak());
                     int failures = backoff.streak();
                     installers.values().forEach(i -> i.followingRecovered(failures));
                     backoff.succeeded();
+                }
+                for (ConsumerRecord<String, byte[]> r : polled) {
+                    follow(r);
+                    next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                 }
             } catch (WakeupException e) {
                 if (running) {
@@ -234,19 +235,20 @@ public final class ReleaseFollower implements AutoCloseable {
     private void catchUp(List<TopicPartition> parts) {
         Consumer<String, byte[]> consumer = this.consumer;
         Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        Map<String, List<ModelRelease>> trustedByModel = new LinkedHashMap<>();
+        Map<String, List<SignedRelease>> trustedByModel = new LinkedHashMap<>();
         while (running && !reached(end)) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                ModelRelease release = decode(r);
-                ReleaseInstaller<?> installer = release == null ? null : installers.get(release.getModelName());
+                SignedRelease release = decode(r);
+                ReleaseInstaller<?> installer = release == null ? null
+                        : installers.get(release.release().getModelName());
                 if (installer == null) {
                     continue;
                 }
                 try {
                     ReleaseSigning.verify(release, trusted);
-                    trustedByModel.computeIfAbsent(release.getModelName(), k -> new ArrayList<>()).add(release);
+                    trustedByModel.computeIfAbsent(installer.modelName(), k -> new ArrayList<>()).add(release);
                 } catch (ReleaseRejectedException e) {
-                    installer.reject(release, e.reason(), e.getMessage());
+                    installer.reject(release.release(), e.reason(), e.getMessage());
                 }
             }
         }
@@ -255,21 +257,27 @@ public final class ReleaseFollower implements AutoCloseable {
             // cache; they go first (they were published before anything still on the topic) and are verified
             // exactly like the topic's, then the same policy picks
             Set<ModelRelease> fromCache = Collections.newSetFromMap(new IdentityHashMap<>());
+            Map<ModelRelease, SignedRelease> signedOf = new IdentityHashMap<>();
             List<ModelRelease> all = new ArrayList<>();
-            for (ModelRelease cached : installer.cachedReleases()) {
+            for (SignedRelease cached : installer.cachedReleases()) {
                 try {
                     ReleaseSigning.verify(cached, trusted);
-                    fromCache.add(cached);
-                    all.add(cached);
+                    fromCache.add(cached.release());
+                    signedOf.put(cached.release(), cached);
+                    all.add(cached.release());
                 } catch (ReleaseRejectedException e) {
-                    installer.reject(cached, e.reason(), "cached record: " + e.getMessage());
+                    installer.reject(cached.release(), e.reason(), "cached record: " + e.getMessage());
                 }
             }
-            all.addAll(trustedByModel.getOrDefault(installer.modelName(), List.of()));
+            for (SignedRelease r : trustedByModel.getOrDefault(installer.modelName(), List.of())) {
+                signedOf.put(r.release(), r);
+                all.add(r.release());
+            }
             List<ModelRelease> candidates = ReleasePolicy.startupCandidates(all, installer.servingVersion());
             boolean installed = false;
             for (ModelRelease r : candidates) {
-                if (fromCache.contains(r) ? installer.installCached(r) : installer.install(r)) {
+                SignedRelease signed = signedOf.get(r);
+                if (fromCache.contains(r) ? installer.installCached(signed) : installer.install(signed)) {
                     installed = true;
                     break;
                 }
@@ -293,32 +301,48 @@ public final class ReleaseFollower implements AutoCloseable {
     }
 
     private void follow(ConsumerRecord<String, byte[]> r) {
-        ModelRelease release = decode(r);
+        SignedRelease signed = decode(r);
+        ModelRelease release = signed == null ? null : signed.release();
         ReleaseInstaller<?> installer = release == null ? null : installers.get(release.getModelName());
         if (installer == null) {
             return;
         }
         try {
-            ReleaseSigning.verify(release, trusted);
+            ReleaseSigning.verify(signed, trusted);
         } catch (ReleaseRejectedException e) {
             installer.reject(release, e.reason(), e.getMessage());
             return;
         }
         if (ReleasePolicy.worthInstalling(release, installer.servingVersion())) {
-            installer.install(release);
+            installer.install(signed);
         } else {
             installer.reject(release, io.visionstreams.release.RejectReason.NOT_NEWER, "version " + release.getVersion()
                     + " is not newer than " + installer.servingVersion() + " and not a pin");
         }
     }
 
-    /** The release in a record, or null for a tombstone or bytes that are not a ModelRelease (logged). */
-    private ModelRelease decode(ConsumerRecord<String, byte[]> r) {
+    /**
+     * The release in a record, kept with its bytes as published (what its signature is checked against); null
+     * for a tombstone or bytes that are not a ModelRelease (logged). A record in a ModelRelease schema this build
+     * does not know cannot be read at all: it is rejected as UNKNOWN_SCHEMA for the model its key names, so an
+     * operator sees that this instance needs an upgrade rather than a forgery.
+     */
+    private SignedRelease decode(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
             return null;
         }
         try {
-            return serde.decode(r.value());
+            return SignedRelease.decode(r.value());
+        } catch (ReleaseRejectedException e) {
+            ReleaseInstaller<?> installer = r.key() == null ? null : installers.get(r.key());
+            if (installer != null) {
+                installer.rejectUnreadable(e.reason(), r.topic() + "-" + r.partition() + "@" + r.offset() + ": "
+                        + e.getMessage());
+            } else {
+                LOG.debug("{}-{}@{}: {} (key {}, not a model served here)", r.topic(), r.partition(), r.offset(),
+                        e.getMessage(), r.key());
+            }
+            return null;
         } catch (RuntimeException e) {
             LOG.warn("{}-{}@{}: not a ModelRelease, skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             return null;

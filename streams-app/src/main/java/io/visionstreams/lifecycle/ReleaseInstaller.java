@@ -22,6 +22,8 @@ import io.visionstreams.release.GoldenTensors;
 import io.visionstreams.release.RejectReason;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseRejectedException;
+import io.visionstreams.release.SignedRelease;
+import io.visionstreams.schema.FollowingState;
 import io.visionstreams.schema.ModelDescriptor;
 import io.visionstreams.schema.ModelRelease;
 import io.visionstreams.schema.ModelStatus;
@@ -135,7 +137,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      *
      * @return true when it serves now; false when it was rejected (the old version still serves)
      */
-    public boolean install(ModelRelease release) {
+    public boolean install(SignedRelease release) {
         return install(release, false);
     }
 
@@ -143,23 +145,24 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
      * Installs a release whose record came from the local cache ({@link #cachedReleases}) and may no longer
      * be on the topic: the same checks, but its artifacts are verified in the cache, not fetched again.
      */
-    public boolean installCached(ModelRelease release) {
+    public boolean installCached(SignedRelease release) {
         return install(release, true);
     }
 
     /** The release records the cache kept for this model (unverified; see {@link ReleaseFetcher#cached}). */
-    public java.util.List<ModelRelease> cachedReleases() {
+    public java.util.List<SignedRelease> cachedReleases() {
         return fetcher.cached(modelName);
     }
 
-    private boolean install(ModelRelease release, boolean fromCache) {
+    private boolean install(SignedRelease signed, boolean fromCache) {
         long t0 = System.nanoTime();
+        ModelRelease release = signed.release();
         String version = release.getVersion();
         metrics.installing();
         report(ServingState.INSTALLING, release, null, null);
         T candidate = null;
         try {
-            FetchedRelease fetched = fromCache ? fetcher.fetchCached(release) : fetcher.fetch(release);
+            FetchedRelease fetched = fromCache ? fetcher.fetchCached(signed) : fetcher.fetch(signed);
             LoadedModel model = load(fetched);
             prepare(fetched, checks.precision() == Precision.FP16 ? model.onnxFp16() : model.onnx());
             try {
@@ -209,12 +212,30 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     }
 
     /**
+     * Records a release record that could not even be read, e.g. UNKNOWN_SCHEMA (published in a ModelRelease
+     * schema newer than this build): no version or key to name, the reason and message say what happened.
+     */
+    public void rejectUnreadable(RejectReason reason, String message) {
+        LOG.warn("model {}: a release record was rejected ({}): {}; still serving {}", modelName, reason, message,
+                servingVersion);
+        metrics.rejected(reason.name());
+        try {
+            status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
+                    .setServingVersion(servingVersion).setState(ServingState.REJECTED).setLastRelease(null)
+                    .setReason(reason.name()).setMessage(message).setKeyId(null).setSince(Instant.now())
+                    .setFollowing(following()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: cannot report status {}: {}", modelName, ServingState.REJECTED, e.toString());
+        }
+    }
+
+    /**
      * The releases consumer failed (first failure of a streak): counted, reported as SERVING the current version
-     * with reason {@value #FOLLOWING_FAILED} and the error, so an operator sees that releases are not followed.
+     * with {@code following} RETRYING and the error, so an operator sees that releases are not followed.
      */
     public void followingFailed(String error, Duration retryIn) {
         metrics.followingFailed(error);
-        reportFollowing(FOLLOWING_FAILED, "release follower failed (" + error + "); retrying in " + retryIn.toMillis()
+        reportFollowing("release follower failed (" + error + "); retrying in " + retryIn.toMillis()
                 + " ms while " + servingVersion + " keeps serving");
     }
 
@@ -226,7 +247,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     /** The releases consumer works again after {@code failures} failed attempts. */
     public void followingRecovered(int failures) {
         metrics.followingRecovered();
-        reportFollowing(null, "release follower recovered after " + failures + " failed attempt(s)");
+        reportFollowing("release follower recovered after " + failures + " failed attempt(s)");
     }
 
     /** The follower stopped (shutdown). */
@@ -234,14 +255,16 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
         metrics.followingStopped();
     }
 
-    /** Reason on the status topic while the releases consumer is failing (the state stays SERVING). */
-    public static final String FOLLOWING_FAILED = "FOLLOWING_FAILED";
-
-    private void reportFollowing(String reason, String message) {
+    /**
+     * A change of the follower's state, reported in {@code following} (not in {@code reason}, which says only why
+     * a release was not installed): the serving version and state are unchanged.
+     */
+    private void reportFollowing(String message) {
         try {
             status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                     .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
-                    .setReason(reason).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now()).build());
+                    .setReason(null).setMessage(message).setKeyId(servingKeyId).setSince(Instant.now())
+                    .setFollowing(following()).build());
         } catch (RuntimeException e) {
             LOG.warn("model {}: cannot report the follower's state: {}", modelName, e.toString());
         }
@@ -251,7 +274,7 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
     public void reportServing() {
         status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                 .setServingVersion(servingVersion).setState(ServingState.SERVING).setLastRelease(null)
-                .setKeyId(servingKeyId).setSince(Instant.now()).build());
+                .setKeyId(servingKeyId).setSince(Instant.now()).setFollowing(following()).build());
     }
 
     private void report(ServingState state, ModelRelease release, RejectReason reason, String message) {
@@ -259,9 +282,18 @@ public final class ReleaseInstaller<T extends ModelDeployment> {
             status.report(ModelStatus.newBuilder().setInstanceId(instanceId).setModelName(modelName)
                     .setServingVersion(servingVersion).setState(state).setLastRelease(release.getVersion())
                     .setReason(reason == null ? null : reason.name()).setMessage(message)
-                    .setKeyId(release.getKeyId()).setSince(Instant.now()).build());
+                    .setKeyId(release.getKeyId()).setSince(Instant.now()).setFollowing(following()).build());
         } catch (RuntimeException e) {
             LOG.warn("model {}: cannot report status {}: {}", modelName, state, e.toString());
+        }
+    }
+
+    /** The follower's state as the metrics have it (set before each report that changes it). */
+    private FollowingState following() {
+        try {
+            return FollowingState.valueOf(metrics.getFollowingState());
+        } catch (IllegalArgumentException e) {
+            return FollowingState.UNKNOWN;
         }
     }
 

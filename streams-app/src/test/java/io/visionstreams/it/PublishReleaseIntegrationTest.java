@@ -34,6 +34,7 @@ import io.visionstreams.release.DirectoryArtifactStore;
 import io.visionstreams.release.FetchedRelease;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseKeys;
+import io.visionstreams.release.SignedRelease;
 import io.visionstreams.release.TrustedKeys;
 import io.visionstreams.schema.ModelArtifact;
 import io.visionstreams.schema.ModelRelease;
@@ -99,7 +100,8 @@ class PublishReleaseIntegrationTest {
         DirectoryArtifactStore instanceStore = new DirectoryArtifactStore(store);
         for (ConsumerRecord<String, ModelRelease> rec : records) {
             ModelRelease r = rec.value();
-            FetchedRelease f = new ReleaseFetcher(instanceStore, trusted, tmp.resolve("cache")).fetch(r);
+            FetchedRelease f = new ReleaseFetcher(instanceStore, trusted, tmp.resolve("cache"))
+                    .fetch(SignedRelease.of(r));
             assertArrayEquals(Files.readAllBytes(model.resolve("model.onnx")), Files.readAllBytes(f.require(ArtifactKinds.ONNX)));
             assertArrayEquals(Files.readAllBytes(model.resolve("MODEL_CARD.md")), Files.readAllBytes(f.require(ArtifactKinds.MODEL_CARD)));
             for (ModelArtifact a : r.getArtifacts()) {

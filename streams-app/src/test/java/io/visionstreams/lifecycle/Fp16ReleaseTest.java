@@ -35,6 +35,7 @@ import io.visionstreams.release.RejectReason;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseKeys;
 import io.visionstreams.release.ReleaseSigning;
+import io.visionstreams.release.SignedRelease;
 import io.visionstreams.release.TrustedKeys;
 import io.visionstreams.schema.ModelArtifact;
 import io.visionstreams.schema.ModelRelease;
@@ -92,7 +93,7 @@ class Fp16ReleaseTest {
                         tmp.resolve("cache-" + precision)),
                 statuses::add, new ServingMetrics(served.descriptor().name(), "1"),
                 new ReleaseInstaller.Checks(0.01, 1, precision));
-        assertFalse(installer.install(release));
+        assertFalse(installer.install(SignedRelease.of(release)));
         ModelStatus last = statuses.get(statuses.size() - 1);
         return last.getReason() + ": " + last.getMessage();
     }

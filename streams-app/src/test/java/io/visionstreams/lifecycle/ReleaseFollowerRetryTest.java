@@ -3,6 +3,7 @@ package io.visionstreams.lifecycle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -38,6 +39,7 @@ import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseKeys;
 import io.visionstreams.release.ReleaseSigning;
 import io.visionstreams.release.TrustedKeys;
+import io.visionstreams.schema.FollowingState;
 import io.visionstreams.schema.ModelRelease;
 import io.visionstreams.schema.ModelStatus;
 import io.visionstreams.schema.ServingState;
@@ -140,8 +142,10 @@ class ReleaseFollowerRetryTest {
         try {
             follower.start().awaitCaughtUp(Duration.ofSeconds(10));
             assertNotNull(await(statuses, s -> "3".equals(s.getLastRelease())), "release 3 read after recovery: " + statuses);
-            assertNotNull(await(statuses, s -> s.getReason() == null && s.getMessage() != null
-                    && s.getMessage().contains("recovered after 2")), "recovery reported: " + statuses);
+            ModelStatus recovered = await(statuses, s -> s.getReason() == null && s.getMessage() != null
+                    && s.getMessage().contains("recovered after 2"));
+            assertNotNull(recovered, "recovery reported: " + statuses);
+            assertEquals(FollowingState.FOLLOWING, recovered.getFollowing());
             assertTrue(follower.isAlive(), "still following");
         } finally {
             follower.close();
@@ -156,9 +160,16 @@ class ReleaseFollowerRetryTest {
         assertEquals(RejectReason.UNTRUSTED_KEY.name(), statuses.stream()
                 .filter(s -> "3".equals(s.getLastRelease())).reduce((x, y) -> y).orElseThrow().getReason());
         List<ModelStatus> failed = statuses.stream()
-                .filter(s -> ReleaseInstaller.FOLLOWING_FAILED.equals(s.getReason())).toList();
+                .filter(s -> s.getFollowing() == FollowingState.RETRYING).toList();
         assertEquals(1, failed.size(), "one report per failure streak: " + statuses);
         assertEquals(ServingState.SERVING, failed.get(0).getState());
+        assertNull(failed.get(0).getReason(), "reason is only ever why a release was not installed");
+        assertNull(failed.get(0).getLastRelease());
+        statuses.stream().filter(s -> s.getReason() != null).forEach(s -> assertEquals(s.getReason(),
+                RejectReason.valueOf(s.getReason()).name(), "every reason is a RejectReason"));
+        assertEquals(FollowingState.FOLLOWING, statuses.get(0).getFollowing(), "release 2, read while following");
+        assertEquals(FollowingState.FOLLOWING, statuses.stream().filter(s -> "3".equals(s.getLastRelease()))
+                .reduce((x, y) -> y).orElseThrow().getFollowing(), "release 3 came with the poll that recovered");
         assertEquals(served.descriptor().version(), failed.get(0).getServingVersion(), "the old version keeps serving");
         assertTrue(failed.get(0).getMessage().contains("broker connection lost"), failed.get(0).getMessage());
         assertEquals(2, metrics.getFollowingFailures());

@@ -35,6 +35,7 @@ import io.visionstreams.release.GoldenTensors;
 import io.visionstreams.release.ReleaseFetcher;
 import io.visionstreams.release.ReleaseKeys;
 import io.visionstreams.release.ReleaseSigning;
+import io.visionstreams.release.SignedRelease;
 import io.visionstreams.release.TrustedKeys;
 import io.visionstreams.schema.ModelDescriptor;
 import io.visionstreams.schema.ModelRelease;
@@ -77,7 +78,7 @@ class ReleasePublisherTest {
 
         KeyPair kp = ReleaseKeys.generate();
         FetchedRelease f = new ReleaseFetcher(store, TrustedKeys.of(kp.getPublic()), tmp.resolve("cache"))
-                .fetch(ReleaseSigning.sign(r, kp.getPrivate(), kp.getPublic()));
+                .fetch(SignedRelease.of(ReleaseSigning.sign(r, kp.getPrivate(), kp.getPublic())));
         assertArrayEquals(Files.readAllBytes(dir.resolve("model.onnx")), Files.readAllBytes(f.require(ArtifactKinds.ONNX)));
         assertArrayEquals(Files.readAllBytes(dir.resolve("model.json")), Files.readAllBytes(f.require(ArtifactKinds.DESCRIPTOR)),
                 "model.json travels byte for byte when name and version are unchanged");
