@@ -8,8 +8,6 @@ import java.util.Optional;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,7 +26,6 @@ import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.Detector;
 import io.visionstreams.schema.ClassExplanation;
-import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
@@ -50,7 +47,7 @@ public final class DetectionTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "detect";
     public static final String SINK = "detections-sink";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String DEAD_LETTER_SINK = OneStageTopology.DEAD_LETTER_SINK;
     /**
      * Per-record explanation switch: a Kafka header or a {@code Frame.metadata} key with value true/false
      * (also 1/0, yes/no). The header wins over the metadata key; either wins over the deployment default
@@ -85,13 +82,9 @@ public final class DetectionTopology {
      * and the result's {@code ModelRef} names the version that produced it.
      */
     public static Topology build(Topics topics, FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
-        Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new DetectProcessor(intake, slot), SOURCE);
-        t.addSink(SINK, topics.detections(), new StringSerializer(), VisionSerdes.detections().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
-                PROCESSOR);
-        return t;
+        return OneStageTopology.build(new OneStageTopology.Nodes(SOURCE, PROCESSOR, SINK), topics.frames(),
+                () -> new DetectProcessor(intake, slot), topics.detections(), new StringSerializer(),
+                VisionSerdes.detections().serializer(), topics.deadLetter());
     }
 
     /**
@@ -179,6 +172,7 @@ public final class DetectionTopology {
         private final FrameIntake intake;
         private final ModelSlot<DetectorDeployment> slot;
         private ProcessorContext<Object, Object> context;
+        private DeadLetterForwarder deadLetters;
 
         DetectProcessor(FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
             this.intake = intake;
@@ -188,6 +182,7 @@ public final class DetectionTopology {
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.deadLetters = new DeadLetterForwarder(context, APPLICATION, LOG);
         }
 
         @Override
@@ -209,22 +204,9 @@ public final class DetectionTopology {
                     context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(),
                             record.headers()), SINK);
                 }
-            } catch (RecordRejectedException e) {
-                deadLetter(record, meta, e.reason(), e.getMessage(), e);
-            } catch (InferenceException e) {
-                LOG.warn("inference failed for {}: {}", meta.map(Object::toString).orElse("record"), e.getMessage());
-                deadLetter(record, meta, RejectReasons.INFERENCE_FAILED, e.getMessage(), e);
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure processing {}", meta.map(Object::toString).orElse("record"), e);
-                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+            } catch (RecordRejectedException | InferenceException | RuntimeException e) {
+                deadLetters.failed(record, meta, e);
             }
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
-                                String message, Throwable error) {
-            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
-                    record.key(), record.value(), record.headers());
-            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
         }
     }
 }

@@ -257,15 +257,7 @@ public final class StereoTopology {
         }
 
         private StereoPair decodePair(byte[] value) throws RecordRejectedException {
-            if (value == null) {
-                throw new RecordRejectedException(RejectReasons.NULL_VALUE, "record has no value (tombstone) on a stereo pair topic");
-            }
-            try {
-                return serde.decode(value);
-            } catch (RuntimeException e) {
-                throw new RecordRejectedException(RejectReasons.AVRO_DECODE_FAILED, "value is not a StereoPair in Avro "
-                        + "single-object encoding (" + value.length + " bytes): " + e.getMessage(), e);
-            }
+            return RawValues.decode(serde, value, "a StereoPair", "a stereo pair topic");
         }
 
         private Image sideImage(StereoPair pair, Side side) throws RecordRejectedException {

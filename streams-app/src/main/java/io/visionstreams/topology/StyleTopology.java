@@ -8,8 +8,6 @@ import java.util.Optional;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,7 +27,6 @@ import io.visionstreams.models.stylization.StylizationOptions;
 import io.visionstreams.models.stylization.StylizationResult;
 import io.visionstreams.models.stylization.Stylizer;
 import io.visionstreams.ops.TopicAdmin;
-import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.ModelRef;
@@ -58,7 +55,7 @@ public final class StyleTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "stylize";
     public static final String SINK = "stylized-sink";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String DEAD_LETTER_SINK = OneStageTopology.DEAD_LETTER_SINK;
     /** Metadata key / header carrying a style name. */
     public static final String STYLE_KEY = "style";
     /** Metadata key / header carrying a weights vector. */
@@ -100,13 +97,9 @@ public final class StyleTopology {
             throw new IllegalArgumentException("default style " + defaultStyle + " is over " + defaultStyle.styles()
                     + ", the model has " + served);
         }
-        Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new StyleProcessor(intake, slot, defaultStyle), SOURCE);
-        t.addSink(SINK, topics.stylized(), new StringSerializer(), VisionSerdes.stylizedFrame().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
-                PROCESSOR);
-        return t;
+        return OneStageTopology.build(new OneStageTopology.Nodes(SOURCE, PROCESSOR, SINK), topics.frames(),
+                () -> new StyleProcessor(intake, slot, defaultStyle), topics.stylized(), new StringSerializer(),
+                VisionSerdes.stylizedFrame().serializer(), topics.deadLetter());
     }
 
     /**
@@ -201,6 +194,7 @@ public final class StyleTopology {
         private final ModelSlot<StylizerDeployment> slot;
         private final StyleSelection defaultStyle;
         private ProcessorContext<Object, Object> context;
+        private DeadLetterForwarder deadLetters;
 
         StyleProcessor(FrameIntake intake, ModelSlot<StylizerDeployment> slot, StyleSelection defaultStyle) {
             this.intake = intake;
@@ -211,6 +205,7 @@ public final class StyleTopology {
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.deadLetters = new DeadLetterForwarder(context, APPLICATION, LOG);
         }
 
         @Override
@@ -231,22 +226,9 @@ public final class StyleTopology {
                 StylizedFrame out = toRecord(frame, r, decodeMicros, meta.orElse(null));
                 context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
                         SINK);
-            } catch (RecordRejectedException e) {
-                deadLetter(record, meta, e.reason(), e.getMessage(), e);
-            } catch (InferenceException e) {
-                LOG.warn("inference failed for {}: {}", meta.map(Object::toString).orElse("record"), e.getMessage());
-                deadLetter(record, meta, RejectReasons.INFERENCE_FAILED, e.getMessage(), e);
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure processing {}", meta.map(Object::toString).orElse("record"), e);
-                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+            } catch (RecordRejectedException | InferenceException | RuntimeException e) {
+                deadLetters.failed(record, meta, e);
             }
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
-                                String message, Throwable error) {
-            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
-                    record.key(), record.value(), record.headers());
-            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
         }
     }
 }
