@@ -29,9 +29,6 @@ import io.visionstreams.schema.ClassExplanation;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
-import io.visionstreams.schema.ModelRef;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.VisionSerdes;
 
 /**
@@ -111,20 +108,10 @@ public final class DetectionTopology {
                         .setWeakBox(cam.box() == null ? null : floatList(cam.box()))
                         .build()));
         return Detections.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(frame.getSourceId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimestamp(frame.getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(r.modelName()).setVersion(r.modelVersion())
-                        .setRuntime(r.runtimeName()).build())
-                .setLatency(StageLatency.newBuilder()
-                        .setDecodeMicros(decodeMicros).setPreMicros(r.preMicros()).setQueueMicros(r.queueMicros())
-                        .setInferMicros(r.inferMicros()).setPostMicros(r.postMicros()).setBatchSize(r.batchSize())
-                        .build())
+                .setSource(ResultProvenance.source(frame, meta))
+                .setModel(ResultProvenance.model(r.modelName(), r.modelVersion(), r.runtimeName()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), r.queueMicros(), r.inferMicros(),
+                        r.postMicros(), r.batchSize()))
                 .setImageWidth(r.imageWidth())
                 .setImageHeight(r.imageHeight())
                 .setDetections(list)

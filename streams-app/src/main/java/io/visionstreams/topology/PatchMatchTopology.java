@@ -18,11 +18,8 @@ import io.visionstreams.imaging.Image;
 import io.visionstreams.ops.TopicAdmin.TopicSpec;
 import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.Geometry;
-import io.visionstreams.schema.ModelRef;
 import io.visionstreams.schema.PatchMatches;
 import io.visionstreams.schema.PointMatch;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.VisionSerdes;
 
@@ -79,17 +76,9 @@ public final class PatchMatchTopology {
             }
         }
         return PatchMatches.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(pair.getRigId())
-                        .setSequence(pair.getSequence())
-                        .setCaptureTimestamp(pair.getLeft().getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(id.name()).setVersion(id.version()).setRuntime(id.runtime()).build())
-                .setLatency(StageLatency.newBuilder().setDecodeMicros(decodeMicros).setPreMicros(r.preMicros())
-                        .setInferMicros(r.computeMicros()).setPostMicros(r.postMicros()).setBatchSize(1).build())
+                .setSource(ResultProvenance.source(pair, meta))
+                .setModel(ResultProvenance.model(id.name(), id.version(), id.runtime()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), 0, r.computeMicros(), r.postMicros(), 1))
                 .setMatches(list)
                 .setGeometry(matrix == null ? null
                         : Geometry.newBuilder().setKind(r.geometryKind()).setMatrix(matrix).build())

@@ -29,9 +29,6 @@ import io.visionstreams.models.stylization.Stylizer;
 import io.visionstreams.ops.TopicAdmin;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
-import io.visionstreams.schema.ModelRef;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.StylizedFrame;
 import io.visionstreams.schema.VisionSerdes;
 
@@ -166,20 +163,10 @@ public final class StyleTopology {
     /** Turns one stylisation result into the output record. */
     public static StylizedFrame toRecord(Frame frame, StylizationResult r, long decodeMicros, RecordMetadata meta) {
         return StylizedFrame.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(frame.getSourceId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimestamp(frame.getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(r.modelName()).setVersion(r.modelVersion())
-                        .setRuntime(r.runtimeName()).build())
-                .setLatency(StageLatency.newBuilder()
-                        .setDecodeMicros(decodeMicros).setPreMicros(r.preMicros()).setQueueMicros(r.queueMicros())
-                        .setInferMicros(r.inferMicros()).setPostMicros(r.postMicros()).setBatchSize(r.batchSize())
-                        .build())
+                .setSource(ResultProvenance.source(frame, meta))
+                .setModel(ResultProvenance.model(r.modelName(), r.modelVersion(), r.runtimeName()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), r.queueMicros(), r.inferMicros(),
+                        r.postMicros(), r.batchSize()))
                 .setStyleWeights(Map.copyOf(r.style().asMap()))
                 .setEncoding(r.format() == StylizationOptions.OutputFormat.PNG ? FrameEncoding.PNG : FrameEncoding.JPEG)
                 .setWidth(r.image().width())
