@@ -7,9 +7,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
-import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
@@ -24,92 +22,59 @@ import io.visionstreams.models.detection.DetectorSpec;
  * One detector being served in this process: model → runtime session (created once, shared) →
  * dynamic batcher → {@link Detector}. Closing releases them in reverse order.
  */
-public final class DetectorDeployment implements ModelDeployment {
+public final class DetectorDeployment extends ServedDeployment {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorDeployment.class);
 
-    /** How to serve: which model, which runtime, batching and thresholds. */
-    public record Settings(String model, String runtime, Precision precision, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
-                           int batchWorkers, Duration inferenceTimeout, DetectionOptions detection) {
+    /** How to serve: which model, which runtime, batching (the shared serving part) and the detection thresholds. */
+    public record Settings(ServingSettings serving, DetectionOptions detection) implements ServingSettings.Holder<Settings> {
         public static Settings defaults() {
-            return new Settings(ModelZoo.DEFAULT_DETECTOR, "auto", Precision.FP32, 0, 8, Duration.ofMillis(5), 1,
-                    Duration.ofSeconds(30), DetectionOptions.defaults());
+            return new Settings(ServingSettings.defaults(ModelZoo.DEFAULT_DETECTOR, 8, Duration.ofSeconds(30)),
+                    DetectionOptions.defaults());
         }
 
-        /** The ONNX variant to serve on TensorRT; ONNX Runtime always serves FP32 (see InferenceRuntimes). */
-        public Settings withPrecision(Precision p) {
-            return new Settings(model, runtime, p, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
-                    inferenceTimeout, detection);
-        }
-
-        public Settings withModel(String m) {
-            return new Settings(m, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
-                    detection);
-        }
-
-        public Settings withRuntime(String r) {
-            return new Settings(model, r, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
-                    detection);
-        }
-
-        public Settings withBatching(int maxBatch, Duration delay) {
-            return new Settings(model, runtime, precision, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout, detection);
-        }
-
-        public Settings withIntraOpThreads(int n) {
-            return new Settings(model, runtime, precision, n, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout, detection);
+        @Override
+        public Settings withServing(ServingSettings s) {
+            return new Settings(s, detection);
         }
 
         public Settings withDetection(DetectionOptions d) {
-            return new Settings(model, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
-                    inferenceTimeout, d);
+            return new Settings(serving, d);
         }
     }
 
-    private final ServedModel served;
     private final Detector detector;
 
     private DetectorDeployment(ServedModel served, Detector detector) {
-        this.served = served;
+        super(served);
         this.detector = detector;
     }
 
     public static DetectorDeployment open(Settings s) throws IOException, InferenceException {
-        return open(s, ModelZoo.resolve(s.model()));
+        return open(s, ModelZoo.resolve(s.serving().model()));
     }
 
     /**
-     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.model()}
+     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.serving().model()}
      * is ignored. A descriptor for another task, or a graph that disagrees with it, is an
      * {@link IncompatibleModelException}.
      */
     public static DetectorDeployment open(Settings s, LoadedModel model) throws InferenceException {
-        DetectorSpec spec;
-        try {
-            spec = DetectorSpec.from(model.descriptor());
-        } catch (IllegalArgumentException e) {
-            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
-        }
+        DetectorSpec spec = ServedModel.specOf(model, DetectorSpec::from);
         if (s.detection().explain() && !spec.hasCams()) {
             throw new IncompatibleModelException("model " + model.location() + " has no CAM output (outputs.cams in model.json), "
                     + "so it cannot explain its detections: drop --explain or choose a model with CAMs");
         }
-        ServedModel served = ServedModel.open(model, s.runtime(), s.precision(), s.intraOpThreads(),
-                session -> checkContract(spec, session),
-                s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
-        try {
-            DynamicBatcher batcher = served.batcher();
-            InferenceRuntime runtime = served.runtime();
-            Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), batcher, s.inferenceTimeout());
+        ServingSettings serving = s.serving();
+        return ServedModel.open(model, serving, session -> checkContract(spec, session)).buildOrClose(served -> {
+            Detector detector = new Detector(new DetectionTranslator(spec, s.detection()), served.batcher(),
+                    serving.inferenceTimeout());
             LOG.info("loaded detector {}:{} from {} on {}{} (max batch {}, max delay {} ms)", model.descriptor().name(),
-                    model.descriptor().version(), model.location(), runtime.name(),
-                    s.precision() == Precision.FP16 ? " fp16" : "", s.maxBatchSize(),
-                    s.maxQueueDelay().toMillis());
+                    model.descriptor().version(), model.location(), served.runtime().name(),
+                    serving.precision() == Precision.FP16 ? " fp16" : "", serving.maxBatchSize(),
+                    serving.maxQueueDelay().toMillis());
             return new DetectorDeployment(served, detector);
-        } catch (RuntimeException e) {
-            served.close();
-            throw e;
-        }
+        });
     }
 
     /**
@@ -185,26 +150,5 @@ public final class DetectorDeployment implements ModelDeployment {
 
     public Detector detector() {
         return detector;
-    }
-
-    @Override
-    public LoadedModel model() {
-        return served.model();
-    }
-
-    @Override
-    public InferenceSession session() {
-        return served.session();
-    }
-
-    @Override
-    public DynamicBatcher batcher() {
-        return served.batcher();
-    }
-
-    /** Idempotent: a second close does nothing. */
-    @Override
-    public void close() {
-        served.close();
     }
 }

@@ -1,15 +1,15 @@
 package io.visionstreams.lifecycle;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
 import io.visionstreams.inference.InferenceRuntime;
 import io.visionstreams.inference.InferenceRuntimes;
 import io.visionstreams.inference.InferenceSession;
-import io.visionstreams.inference.Precision;
 import io.visionstreams.models.LoadedModel;
+import io.visionstreams.schema.ModelDescriptor;
 
 /**
  * One model version loaded for serving: runtime → session (created once, shared by every stream thread) →
@@ -38,13 +38,12 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * Opens {@code model} on {@code runtimeMode} (auto, cpu, tensorrt) at {@code precision} (TensorRT only); releases everything if any step fails.
+     * Opens {@code model} (not {@code s.model()}: the caller resolved or fetched it) on the settings' runtime (auto,
+     * cpu, tensorrt) at their precision (TensorRT only) with their batching; releases everything if any step fails.
      * A failed contract check is an {@link IncompatibleModelException}; any other failure is a load failure.
      */
-    public static ServedModel open(LoadedModel model, String runtimeMode, Precision precision, int intraOpThreads,
-                                   ContractCheck check, int maxBatchSize, Duration maxQueueDelay, int batchWorkers)
-            throws InferenceException {
-        InferenceRuntime runtime = InferenceRuntimes.select(runtimeMode, intraOpThreads, precision);
+    public static ServedModel open(LoadedModel model, ServingSettings s, ContractCheck check) throws InferenceException {
+        InferenceRuntime runtime = InferenceRuntimes.select(s.runtime(), s.intraOpThreads(), s.precision());
         InferenceSession session = null;
         try {
             session = runtime.open(model.source());
@@ -53,14 +52,36 @@ public final class ServedModel implements AutoCloseable {
             } catch (InferenceException e) {
                 throw e instanceof IncompatibleModelException ie ? ie : new IncompatibleModelException(e.getMessage(), e);
             }
-            DynamicBatcher batcher = new DynamicBatcher(session, maxBatchSize, maxQueueDelay, batchWorkers,
-                    Math.max(64, 4 * maxBatchSize));
+            DynamicBatcher batcher = new DynamicBatcher(session, s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers(),
+                    Math.max(64, 4 * s.maxBatchSize()));
             return new ServedModel(model, runtime, session, batcher);
         } catch (InferenceException | RuntimeException e) {
             if (session != null) {
                 session.close();
             }
             runtime.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The task's view of {@code model}'s descriptor (e.g. {@code DetectorSpec::from}); a descriptor the task
+     * cannot read (another task's, or malformed) is an {@link IncompatibleModelException}.
+     */
+    public static <T> T specOf(LoadedModel model, Function<ModelDescriptor, T> parse) throws IncompatibleModelException {
+        try {
+            return parse.apply(model.descriptor());
+        } catch (IllegalArgumentException e) {
+            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds the task's front end over this model; when that fails this model is closed, so nothing leaks. */
+    public <D> D buildOrClose(Function<ServedModel, D> build) {
+        try {
+            return build.apply(this);
+        } catch (RuntimeException e) {
+            close();
             throw e;
         }
     }

@@ -8,10 +8,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.visionstreams.inference.DynamicBatcher;
 import io.visionstreams.inference.InferenceException;
-import io.visionstreams.inference.InferenceRuntime;
-import io.visionstreams.inference.Precision;
 import io.visionstreams.inference.InferenceSession;
 import io.visionstreams.inference.TensorSpec;
 import io.visionstreams.models.LoadedModel;
@@ -25,85 +22,54 @@ import io.visionstreams.models.stylization.Stylizer;
  * One stylisation model being served in this process: model → runtime session (created once, shared)
  * → dynamic batcher → {@link Stylizer}. Closing releases them in reverse order.
  */
-public final class StylizerDeployment implements ModelDeployment {
+public final class StylizerDeployment extends ServedDeployment {
 
     private static final Logger LOG = LoggerFactory.getLogger(StylizerDeployment.class);
 
-    /** How to serve: which model, which runtime, batching, and the output settings. */
-    public record Settings(String model, String runtime, Precision precision, int intraOpThreads, int maxBatchSize, Duration maxQueueDelay,
-                           int batchWorkers, Duration inferenceTimeout, StylizationOptions stylization) {
+    /** How to serve: which model, which runtime, batching (the shared serving part) and the output settings. */
+    public record Settings(ServingSettings serving, StylizationOptions stylization) implements ServingSettings.Holder<Settings> {
         public static Settings defaults() {
-            return new Settings(ModelZoo.DEFAULT_STYLIZER, "auto", Precision.FP32, 0, 4, Duration.ofMillis(5), 1,
-                    Duration.ofSeconds(60), StylizationOptions.defaults());
+            return new Settings(ServingSettings.defaults(ModelZoo.DEFAULT_STYLIZER, 4, Duration.ofSeconds(60)),
+                    StylizationOptions.defaults());
         }
 
-        /** The ONNX variant to serve on TensorRT; ONNX Runtime always serves FP32 (see InferenceRuntimes). */
-        public Settings withPrecision(Precision p) {
-            return new Settings(model, runtime, p, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
-                    inferenceTimeout, stylization);
-        }
-
-        public Settings withModel(String m) {
-            return new Settings(m, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
-                    stylization);
-        }
-
-        public Settings withRuntime(String r, int threads) {
-            return new Settings(model, r, precision, threads, maxBatchSize, maxQueueDelay, batchWorkers, inferenceTimeout,
-                    stylization);
-        }
-
-        public Settings withBatching(int maxBatch, Duration delay) {
-            return new Settings(model, runtime, precision, intraOpThreads, maxBatch, delay, batchWorkers, inferenceTimeout,
-                    stylization);
+        @Override
+        public Settings withServing(ServingSettings s) {
+            return new Settings(s, stylization);
         }
 
         public Settings withStylization(StylizationOptions o) {
-            return new Settings(model, runtime, precision, intraOpThreads, maxBatchSize, maxQueueDelay, batchWorkers,
-                    inferenceTimeout, o);
+            return new Settings(serving, o);
         }
     }
 
-    private final ServedModel served;
     private final Stylizer stylizer;
 
     private StylizerDeployment(ServedModel served, Stylizer stylizer) {
-        this.served = served;
+        super(served);
         this.stylizer = stylizer;
     }
 
     public static StylizerDeployment open(Settings s) throws IOException, InferenceException {
-        return open(s, ModelZoo.resolve(s.model()));
+        return open(s, ModelZoo.resolve(s.serving().model()));
     }
 
     /**
-     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.model()}
+     * Serves {@code model} (e.g. a fetched release) with the settings' runtime and batching; {@code s.serving().model()}
      * is ignored. A descriptor for another task, or a graph that disagrees with it, is an
      * {@link IncompatibleModelException}.
      */
     public static StylizerDeployment open(Settings s, LoadedModel model) throws InferenceException {
-        StyleSpec spec;
-        try {
-            spec = StyleSpec.from(model.descriptor());
-        } catch (IllegalArgumentException e) {
-            throw new IncompatibleModelException("model " + model.location() + ": " + e.getMessage(), e);
-        }
-        ServedModel served = ServedModel.open(model, s.runtime(), s.precision(), s.intraOpThreads(),
-                session -> checkContract(spec, session),
-                s.maxBatchSize(), s.maxQueueDelay(), s.batchWorkers());
-        try {
-            DynamicBatcher batcher = served.batcher();
-            InferenceRuntime runtime = served.runtime();
-            Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), batcher,
-                    s.inferenceTimeout());
+        StyleSpec spec = ServedModel.specOf(model, StyleSpec::from);
+        ServingSettings serving = s.serving();
+        return ServedModel.open(model, serving, session -> checkContract(spec, session)).buildOrClose(served -> {
+            Stylizer stylizer = new Stylizer(new StylizationTranslator(spec, s.stylization()), served.batcher(),
+                    serving.inferenceTimeout());
             LOG.info("loaded stylizer {}:{} ({} styles {}) from {} on {} (max batch {}, max delay {} ms)",
                     model.descriptor().name(), model.descriptor().version(), spec.styles().size(), spec.styles(),
-                    model.location(), runtime.name(), s.maxBatchSize(), s.maxQueueDelay().toMillis());
+                    model.location(), served.runtime().name(), serving.maxBatchSize(), serving.maxQueueDelay().toMillis());
             return new StylizerDeployment(served, stylizer);
-        } catch (RuntimeException e) {
-            served.close();
-            throw e;
-        }
+        });
     }
 
     /**
@@ -154,26 +120,5 @@ public final class StylizerDeployment implements ModelDeployment {
 
     public Stylizer stylizer() {
         return stylizer;
-    }
-
-    @Override
-    public LoadedModel model() {
-        return served.model();
-    }
-
-    @Override
-    public InferenceSession session() {
-        return served.session();
-    }
-
-    @Override
-    public DynamicBatcher batcher() {
-        return served.batcher();
-    }
-
-    /** Idempotent: a second close does nothing. */
-    @Override
-    public void close() {
-        served.close();
     }
 }

@@ -8,8 +8,6 @@ import java.util.Optional;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,13 +26,9 @@ import io.visionstreams.models.detection.CamExplanation;
 import io.visionstreams.models.detection.DetectionResult;
 import io.visionstreams.models.detection.Detector;
 import io.visionstreams.schema.ClassExplanation;
-import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Detection;
 import io.visionstreams.schema.Detections;
 import io.visionstreams.schema.Frame;
-import io.visionstreams.schema.ModelRef;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.VisionSerdes;
 
 /**
@@ -50,7 +44,7 @@ public final class DetectionTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "detect";
     public static final String SINK = "detections-sink";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String DEAD_LETTER_SINK = OneStageTopology.DEAD_LETTER_SINK;
     /**
      * Per-record explanation switch: a Kafka header or a {@code Frame.metadata} key with value true/false
      * (also 1/0, yes/no). The header wins over the metadata key; either wins over the deployment default
@@ -85,13 +79,9 @@ public final class DetectionTopology {
      * and the result's {@code ModelRef} names the version that produced it.
      */
     public static Topology build(Topics topics, FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
-        Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new DetectProcessor(intake, slot), SOURCE);
-        t.addSink(SINK, topics.detections(), new StringSerializer(), VisionSerdes.detections().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
-                PROCESSOR);
-        return t;
+        return OneStageTopology.build(new OneStageTopology.Nodes(SOURCE, PROCESSOR, SINK), topics.frames(),
+                () -> new DetectProcessor(intake, slot), topics.detections(), new StringSerializer(),
+                VisionSerdes.detections().serializer(), topics.deadLetter());
     }
 
     /**
@@ -118,20 +108,10 @@ public final class DetectionTopology {
                         .setWeakBox(cam.box() == null ? null : floatList(cam.box()))
                         .build()));
         return Detections.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(frame.getSourceId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimestamp(frame.getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(r.modelName()).setVersion(r.modelVersion())
-                        .setRuntime(r.runtimeName()).build())
-                .setLatency(StageLatency.newBuilder()
-                        .setDecodeMicros(decodeMicros).setPreMicros(r.preMicros()).setQueueMicros(r.queueMicros())
-                        .setInferMicros(r.inferMicros()).setPostMicros(r.postMicros()).setBatchSize(r.batchSize())
-                        .build())
+                .setSource(ResultProvenance.source(frame, meta))
+                .setModel(ResultProvenance.model(r.modelName(), r.modelVersion(), r.runtimeName()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), r.queueMicros(), r.inferMicros(),
+                        r.postMicros(), r.batchSize()))
                 .setImageWidth(r.imageWidth())
                 .setImageHeight(r.imageHeight())
                 .setDetections(list)
@@ -179,6 +159,7 @@ public final class DetectionTopology {
         private final FrameIntake intake;
         private final ModelSlot<DetectorDeployment> slot;
         private ProcessorContext<Object, Object> context;
+        private DeadLetterForwarder deadLetters;
 
         DetectProcessor(FrameIntake intake, ModelSlot<DetectorDeployment> slot) {
             this.intake = intake;
@@ -188,6 +169,7 @@ public final class DetectionTopology {
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.deadLetters = new DeadLetterForwarder(context, APPLICATION, LOG);
         }
 
         @Override
@@ -209,22 +191,9 @@ public final class DetectionTopology {
                     context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(),
                             record.headers()), SINK);
                 }
-            } catch (RecordRejectedException e) {
-                deadLetter(record, meta, e.reason(), e.getMessage(), e);
-            } catch (InferenceException e) {
-                LOG.warn("inference failed for {}: {}", meta.map(Object::toString).orElse("record"), e.getMessage());
-                deadLetter(record, meta, RejectReasons.INFERENCE_FAILED, e.getMessage(), e);
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure processing {}", meta.map(Object::toString).orElse("record"), e);
-                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+            } catch (RecordRejectedException | InferenceException | RuntimeException e) {
+                deadLetters.failed(record, meta, e);
             }
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
-                                String message, Throwable error) {
-            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
-                    record.key(), record.value(), record.headers());
-            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
         }
     }
 }

@@ -28,15 +28,7 @@ public final class FrameIntake {
     }
 
     public Frame decodeRecord(byte[] value) throws RecordRejectedException {
-        if (value == null) {
-            throw new RecordRejectedException(RejectReasons.NULL_VALUE, "record has no value (tombstone) on a frame topic");
-        }
-        try {
-            return serde.decode(value);
-        } catch (RuntimeException e) {
-            throw new RecordRejectedException(RejectReasons.AVRO_DECODE_FAILED,
-                    "value is not a Frame in Avro single-object encoding (" + value.length + " bytes): " + e.getMessage(), e);
-        }
+        return RawValues.decode(serde, value, "a Frame", "a frame topic");
     }
 
     public Image decodeImage(Frame frame) throws RecordRejectedException {

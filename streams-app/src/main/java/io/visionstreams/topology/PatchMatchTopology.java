@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,13 +17,9 @@ import org.slf4j.LoggerFactory;
 import io.visionstreams.imaging.Image;
 import io.visionstreams.ops.TopicAdmin.TopicSpec;
 import io.visionstreams.schema.AvroSerde;
-import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Geometry;
-import io.visionstreams.schema.ModelRef;
 import io.visionstreams.schema.PatchMatches;
 import io.visionstreams.schema.PointMatch;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.VisionSerdes;
 
@@ -43,7 +38,7 @@ public final class PatchMatchTopology {
     public static final String SOURCE = "image-pairs-source";
     public static final String PROCESSOR = "match";
     public static final String SINK = "patch-matches-sink";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String DEAD_LETTER_SINK = OneStageTopology.DEAD_LETTER_SINK;
 
     private PatchMatchTopology() {
     }
@@ -61,13 +56,9 @@ public final class PatchMatchTopology {
     }
 
     public static Topology build(Topics topics, FrameIntake intake, PairMatcher matcher) {
-        Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.pairs());
-        t.addProcessor(PROCESSOR, () -> new MatchProcessor(intake, matcher), SOURCE);
-        t.addSink(SINK, topics.matches(), new ByteArraySerializer(), VisionSerdes.patchMatches().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
-                PROCESSOR);
-        return t;
+        return OneStageTopology.build(new OneStageTopology.Nodes(SOURCE, PROCESSOR, SINK), topics.pairs(),
+                () -> new MatchProcessor(intake, matcher), topics.matches(), new ByteArraySerializer(),
+                VisionSerdes.patchMatches().serializer(), topics.deadLetter());
     }
 
     public static PatchMatches toRecord(StereoPair pair, PairMatcher.Result r, DisparityEstimator.Identity id,
@@ -85,17 +76,9 @@ public final class PatchMatchTopology {
             }
         }
         return PatchMatches.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(pair.getRigId())
-                        .setSequence(pair.getSequence())
-                        .setCaptureTimestamp(pair.getLeft().getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(id.name()).setVersion(id.version()).setRuntime(id.runtime()).build())
-                .setLatency(StageLatency.newBuilder().setDecodeMicros(decodeMicros).setPreMicros(r.preMicros())
-                        .setInferMicros(r.computeMicros()).setPostMicros(r.postMicros()).setBatchSize(1).build())
+                .setSource(ResultProvenance.source(pair, meta))
+                .setModel(ResultProvenance.model(id.name(), id.version(), id.runtime()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), 0, r.computeMicros(), r.postMicros(), 1))
                 .setMatches(list)
                 .setGeometry(matrix == null ? null
                         : Geometry.newBuilder().setKind(r.geometryKind()).setMatrix(matrix).build())
@@ -108,6 +91,7 @@ public final class PatchMatchTopology {
         private final PairMatcher matcher;
         private final AvroSerde<StereoPair> serde = VisionSerdes.stereoPair();
         private ProcessorContext<Object, Object> context;
+        private DeadLetterForwarder deadLetters;
 
         MatchProcessor(FrameIntake intake, PairMatcher matcher) {
             this.intake = intake;
@@ -117,23 +101,15 @@ public final class PatchMatchTopology {
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.deadLetters = new DeadLetterForwarder(context, APPLICATION, LOG);
         }
 
         @Override
         public void process(Record<byte[], byte[]> record) {
             Optional<RecordMetadata> meta = context.recordMetadata();
             try {
-                if (record.value() == null) {
-                    throw new RecordRejectedException(RejectReasons.NULL_VALUE, "record has no value (tombstone) on an image pair topic");
-                }
-                StereoPair pair;
-                try {
-                    pair = serde.decode(record.value());
-                } catch (RuntimeException e) {
-                    throw new RecordRejectedException(RejectReasons.AVRO_DECODE_FAILED, "value is not an image pair "
-                            + "(StereoPair) in Avro single-object encoding (" + record.value().length + " bytes): "
-                            + e.getMessage(), e);
-                }
+                StereoPair pair = RawValues.decode(serde, record.value(), "an image pair (StereoPair)",
+                        "an image pair topic");
                 long t0 = System.nanoTime();
                 Image a = image(pair, true);
                 Image b = image(pair, false);
@@ -150,10 +126,10 @@ public final class PatchMatchTopology {
                 context.forward(new Record<Object, Object>(pair.getRigId().getBytes(StandardCharsets.UTF_8), out,
                         record.timestamp(), record.headers()), SINK);
             } catch (RecordRejectedException e) {
-                deadLetter(record, meta, e.reason(), e.getMessage(), e);
+                deadLetters.failed(record, meta, e);
             } catch (RuntimeException e) {
                 LOG.error("unexpected failure processing an image pair", e);
-                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+                deadLetters.forward(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
             }
         }
 
@@ -164,13 +140,6 @@ public final class PatchMatchTopology {
                 throw new RecordRejectedException(e.reason(), "image " + (a ? "a (left)" : "b (right)") + " of pair "
                         + pair.getRigId() + " #" + pair.getSequence() + ": " + e.getMessage(), e.getCause());
             }
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
-                                String message, Throwable error) {
-            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
-                    record.key(), record.value(), record.headers());
-            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
         }
     }
 }

@@ -28,9 +28,6 @@ import io.visionstreams.schema.AvroSerde;
 import io.visionstreams.schema.Calibration;
 import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.DisparityMap;
-import io.visionstreams.schema.ModelRef;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.StereoPair;
 import io.visionstreams.schema.VisionSerdes;
 import io.visionstreams.topology.StereoHalves.Side;
@@ -176,18 +173,10 @@ public final class StereoTopology {
                 : null;
         long encodeMicros = (System.nanoTime() - t0) / 1000;
         return DisparityMap.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(pair.getRigId())
-                        .setSequence(pair.getSequence())
-                        .setCaptureTimestamp(pair.getLeft().getCaptureTimestamp())
-                        .setTopic(source == null ? null : source.topic())
-                        .setPartition(source == null ? null : source.partition())
-                        .setOffset(source == null ? null : source.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(id.name()).setVersion(id.version()).setRuntime(id.runtime()).build())
-                .setLatency(StageLatency.newBuilder().setDecodeMicros(decodeMicros).setPreMicros(e.preMicros())
-                        .setInferMicros(e.computeMicros()).setPostMicros(e.postMicros() + encodeMicros).setBatchSize(1)
-                        .build())
+                .setSource(ResultProvenance.source(pair, source))
+                .setModel(ResultProvenance.model(id.name(), id.version(), id.runtime()))
+                .setLatency(ResultProvenance.latency(decodeMicros, e.preMicros(), 0, e.computeMicros(),
+                        e.postMicros() + encodeMicros, 1))
                 .setWidth(e.width())
                 .setHeight(e.height())
                 .setMaxDisparity(maxDisparity)
@@ -257,15 +246,7 @@ public final class StereoTopology {
         }
 
         private StereoPair decodePair(byte[] value) throws RecordRejectedException {
-            if (value == null) {
-                throw new RecordRejectedException(RejectReasons.NULL_VALUE, "record has no value (tombstone) on a stereo pair topic");
-            }
-            try {
-                return serde.decode(value);
-            } catch (RuntimeException e) {
-                throw new RecordRejectedException(RejectReasons.AVRO_DECODE_FAILED, "value is not a StereoPair in Avro "
-                        + "single-object encoding (" + value.length + " bytes): " + e.getMessage(), e);
-            }
+            return RawValues.decode(serde, value, "a StereoPair", "a stereo pair topic");
         }
 
         private Image sideImage(StereoPair pair, Side side) throws RecordRejectedException {

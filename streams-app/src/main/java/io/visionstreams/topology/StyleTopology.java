@@ -8,8 +8,6 @@ import java.util.Optional;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,12 +27,8 @@ import io.visionstreams.models.stylization.StylizationOptions;
 import io.visionstreams.models.stylization.StylizationResult;
 import io.visionstreams.models.stylization.Stylizer;
 import io.visionstreams.ops.TopicAdmin;
-import io.visionstreams.schema.DeadLetter;
 import io.visionstreams.schema.Frame;
 import io.visionstreams.schema.FrameEncoding;
-import io.visionstreams.schema.ModelRef;
-import io.visionstreams.schema.SourceRef;
-import io.visionstreams.schema.StageLatency;
 import io.visionstreams.schema.StylizedFrame;
 import io.visionstreams.schema.VisionSerdes;
 
@@ -58,7 +52,7 @@ public final class StyleTopology {
     public static final String SOURCE = "frames-source";
     public static final String PROCESSOR = "stylize";
     public static final String SINK = "stylized-sink";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String DEAD_LETTER_SINK = OneStageTopology.DEAD_LETTER_SINK;
     /** Metadata key / header carrying a style name. */
     public static final String STYLE_KEY = "style";
     /** Metadata key / header carrying a weights vector. */
@@ -100,13 +94,9 @@ public final class StyleTopology {
             throw new IllegalArgumentException("default style " + defaultStyle + " is over " + defaultStyle.styles()
                     + ", the model has " + served);
         }
-        Topology t = new Topology();
-        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.frames());
-        t.addProcessor(PROCESSOR, () -> new StyleProcessor(intake, slot, defaultStyle), SOURCE);
-        t.addSink(SINK, topics.stylized(), new StringSerializer(), VisionSerdes.stylizedFrame().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(), VisionSerdes.deadLetter().serializer(),
-                PROCESSOR);
-        return t;
+        return OneStageTopology.build(new OneStageTopology.Nodes(SOURCE, PROCESSOR, SINK), topics.frames(),
+                () -> new StyleProcessor(intake, slot, defaultStyle), topics.stylized(), new StringSerializer(),
+                VisionSerdes.stylizedFrame().serializer(), topics.deadLetter());
     }
 
     /**
@@ -173,20 +163,10 @@ public final class StyleTopology {
     /** Turns one stylisation result into the output record. */
     public static StylizedFrame toRecord(Frame frame, StylizationResult r, long decodeMicros, RecordMetadata meta) {
         return StylizedFrame.newBuilder()
-                .setSource(SourceRef.newBuilder()
-                        .setSourceId(frame.getSourceId())
-                        .setSequence(frame.getSequence())
-                        .setCaptureTimestamp(frame.getCaptureTimestamp())
-                        .setTopic(meta == null ? null : meta.topic())
-                        .setPartition(meta == null ? null : meta.partition())
-                        .setOffset(meta == null ? null : meta.offset())
-                        .build())
-                .setModel(ModelRef.newBuilder().setName(r.modelName()).setVersion(r.modelVersion())
-                        .setRuntime(r.runtimeName()).build())
-                .setLatency(StageLatency.newBuilder()
-                        .setDecodeMicros(decodeMicros).setPreMicros(r.preMicros()).setQueueMicros(r.queueMicros())
-                        .setInferMicros(r.inferMicros()).setPostMicros(r.postMicros()).setBatchSize(r.batchSize())
-                        .build())
+                .setSource(ResultProvenance.source(frame, meta))
+                .setModel(ResultProvenance.model(r.modelName(), r.modelVersion(), r.runtimeName()))
+                .setLatency(ResultProvenance.latency(decodeMicros, r.preMicros(), r.queueMicros(), r.inferMicros(),
+                        r.postMicros(), r.batchSize()))
                 .setStyleWeights(Map.copyOf(r.style().asMap()))
                 .setEncoding(r.format() == StylizationOptions.OutputFormat.PNG ? FrameEncoding.PNG : FrameEncoding.JPEG)
                 .setWidth(r.image().width())
@@ -201,6 +181,7 @@ public final class StyleTopology {
         private final ModelSlot<StylizerDeployment> slot;
         private final StyleSelection defaultStyle;
         private ProcessorContext<Object, Object> context;
+        private DeadLetterForwarder deadLetters;
 
         StyleProcessor(FrameIntake intake, ModelSlot<StylizerDeployment> slot, StyleSelection defaultStyle) {
             this.intake = intake;
@@ -211,6 +192,7 @@ public final class StyleTopology {
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.deadLetters = new DeadLetterForwarder(context, APPLICATION, LOG);
         }
 
         @Override
@@ -231,22 +213,9 @@ public final class StyleTopology {
                 StylizedFrame out = toRecord(frame, r, decodeMicros, meta.orElse(null));
                 context.forward(new Record<Object, Object>(frame.getSourceId(), out, record.timestamp(), record.headers()),
                         SINK);
-            } catch (RecordRejectedException e) {
-                deadLetter(record, meta, e.reason(), e.getMessage(), e);
-            } catch (InferenceException e) {
-                LOG.warn("inference failed for {}: {}", meta.map(Object::toString).orElse("record"), e.getMessage());
-                deadLetter(record, meta, RejectReasons.INFERENCE_FAILED, e.getMessage(), e);
-            } catch (RuntimeException e) {
-                LOG.error("unexpected failure processing {}", meta.map(Object::toString).orElse("record"), e);
-                deadLetter(record, meta, RejectReasons.PROCESSING_FAILED, String.valueOf(e), e);
+            } catch (RecordRejectedException | InferenceException | RuntimeException e) {
+                deadLetters.failed(record, meta, e);
             }
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, Optional<RecordMetadata> meta, String reason,
-                                String message, Throwable error) {
-            DeadLetter dl = DeadLetters.of(APPLICATION, reason, message, error, meta.orElse(null), record.timestamp(),
-                    record.key(), record.value(), record.headers());
-            context.forward(new Record<Object, Object>(record.key(), dl, record.timestamp()), DEAD_LETTER_SINK);
         }
     }
 }

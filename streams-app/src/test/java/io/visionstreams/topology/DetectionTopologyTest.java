@@ -18,14 +18,9 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.Set;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -105,18 +100,11 @@ class DetectionTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "detection-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(DetectionTopology.build(TOPICS, new FrameIntake(LIMITS),
-                new ModelSlot<>(deployment)),
-                props);
-        frames = driver.createInputTopic(TOPICS.frames(), new ByteArraySerializer(), new ByteArraySerializer());
-        detections = driver.createOutputTopic(TOPICS.detections(), new StringDeserializer(),
-                VisionSerdes.detections().deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(),
-                VisionSerdes.deadLetter().deserializer());
+        driver = TestDrivers.start(DetectionTopology.build(TOPICS, new FrameIntake(LIMITS), new ModelSlot<>(deployment)),
+                "detection-topology-test", stateDir);
+        frames = TestDrivers.rawInput(driver, TOPICS.frames());
+        detections = TestDrivers.results(driver, TOPICS.detections(), VisionSerdes.detections());
+        deadLetters = TestDrivers.deadLetters(driver, TOPICS.deadLetter());
     }
 
     @AfterEach

@@ -9,12 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -50,16 +45,13 @@ class PatchMatchTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "match-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(PatchMatchTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
+        driver = TestDrivers.start(PatchMatchTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
                 io.visionstreams.topology.PairMatchers.classical(io.visionstreams.models.matching.ClassicalMatcher.Kind.ORB,
-                io.visionstreams.models.matching.MatchOptions.defaults().withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0))), props);
-        in = driver.createInputTopic(TOPICS.pairs(), new ByteArraySerializer(), new ByteArraySerializer());
-        out = driver.createOutputTopic(TOPICS.matches(), new StringDeserializer(), VisionSerdes.patchMatches().deserializer());
-        dead = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(), VisionSerdes.deadLetter().deserializer());
+                io.visionstreams.models.matching.MatchOptions.defaults().withGeometry(io.visionstreams.models.matching.Geometry.Kind.HOMOGRAPHY, 3.0))),
+                "match-topology-test", stateDir);
+        in = TestDrivers.rawInput(driver, TOPICS.pairs());
+        out = TestDrivers.results(driver, TOPICS.matches(), VisionSerdes.patchMatches());
+        dead = TestDrivers.deadLetters(driver, TOPICS.deadLetter());
     }
 
     @AfterEach

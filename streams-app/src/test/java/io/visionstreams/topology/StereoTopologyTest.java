@@ -15,14 +15,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -69,17 +64,13 @@ class StereoTopologyTest {
     }
 
     private void start(StereoTopology.Options options, DisparityEstimator estimator) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stereo-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(StereoTopology.build(TOPICS, options, new FrameIntake(ImageLimits.defaults()),
-                estimator), props);
-        pairs = driver.createInputTopic(TOPICS.pairs(), new ByteArraySerializer(), new ByteArraySerializer());
-        left = driver.createInputTopic(TOPICS.left(), new ByteArraySerializer(), new ByteArraySerializer());
-        right = driver.createInputTopic(TOPICS.right(), new ByteArraySerializer(), new ByteArraySerializer());
-        maps = driver.createOutputTopic(TOPICS.disparity(), new StringDeserializer(), VisionSerdes.disparityMap().deserializer());
-        dead = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(), VisionSerdes.deadLetter().deserializer());
+        driver = TestDrivers.start(StereoTopology.build(TOPICS, options, new FrameIntake(ImageLimits.defaults()),
+                estimator), "stereo-topology-test", stateDir);
+        pairs = TestDrivers.rawInput(driver, TOPICS.pairs());
+        left = TestDrivers.rawInput(driver, TOPICS.left());
+        right = TestDrivers.rawInput(driver, TOPICS.right());
+        maps = TestDrivers.results(driver, TOPICS.disparity(), VisionSerdes.disparityMap());
+        dead = TestDrivers.deadLetters(driver, TOPICS.deadLetter());
     }
 
     private void start() {

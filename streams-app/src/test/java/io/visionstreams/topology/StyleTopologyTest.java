@@ -10,13 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -79,17 +74,11 @@ class StyleTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "style-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(StyleTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
-                new ModelSlot<>(deployment), defaultStyle), props);
-        frames = driver.createInputTopic(TOPICS.frames(), new ByteArraySerializer(), new ByteArraySerializer());
-        stylized = driver.createOutputTopic(TOPICS.stylized(), new StringDeserializer(),
-                VisionSerdes.stylizedFrame().deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new ByteArrayDeserializer(),
-                VisionSerdes.deadLetter().deserializer());
+        driver = TestDrivers.start(StyleTopology.build(TOPICS, new FrameIntake(ImageLimits.defaults()),
+                new ModelSlot<>(deployment), defaultStyle), "style-topology-test", stateDir);
+        frames = TestDrivers.rawInput(driver, TOPICS.frames());
+        stylized = TestDrivers.results(driver, TOPICS.stylized(), VisionSerdes.stylizedFrame());
+        deadLetters = TestDrivers.deadLetters(driver, TOPICS.deadLetter());
     }
 
     @AfterEach
