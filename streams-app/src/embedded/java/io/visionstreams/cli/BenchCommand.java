@@ -34,8 +34,11 @@ import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.VisionSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * A topology end to end through the embedded broker versus bare ONNX Runtime on the same model and
@@ -97,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--broker-java-opts", defaultValue = "-Xmx1g",
             description = "JVM options of the child broker (--broker child), space-separated (default: ${DEFAULT-VALUE}).")
     String brokerJavaOpts;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ServingOptions serving;
@@ -214,8 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         if (!broker.equals("in-process") && !broker.equals("child")) {
-            System.err.println("unknown --broker '" + broker + "' (available: in-process, child)");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "unknown --broker '" + broker + "' (available: in-process, child)");
         }
         jpegs = render(Math.max(frames, serving.maxBatch));
         System.out.printf(Locale.ROOT, "frames: %d distinct %dx%d JPEG (avg %d KB); %d rounds of %d frames per variant after "
@@ -430,13 +435,20 @@ public final class BenchCommand implements Callable<Integer> {
         List<Double> clients = e2e.stream().map(m -> m.cpuByGroup().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("bench client")).mapToDouble(Map.Entry::getValue).sum()).toList();
         List<Double> brokerCpu = e2e.stream().map(Measure::brokerCpuMsPerFrame).toList();
+        // what a deployed instance spends once warm: less the JIT compiler threads and the bench's own clients
+        List<Double> serviceRatio = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            serviceRatio.add(withoutJit(bare.get(r)) / (withoutJit(e2e.get(r)) - clients.get(r)));
+        }
         System.out.printf(Locale.ROOT, "  instance process CPU ms per frame, measured directly (broker in a child JVM): "
                         + "bare %.1f, instance %.1f (rounds %.1f–%.1f; of it the bench's producer and result consumer %.1f, "
                         + "JIT compiler threads %.1f); bare ÷ instance %.2f (%.2f–%.2f), without JIT on both sides %.2f "
-                        + "(%.2f–%.2f); the child broker %.1f ms per frame (%.1f–%.1f)%n",
+                        + "(%.2f–%.2f), without JIT and the bench's clients %.2f (%.2f–%.2f); the child broker %.1f ms "
+                        + "per frame (%.1f–%.1f)%n",
                 median(bare.stream().map(Measure::cpuMsPerFrame).toList()), median(instance), min(instance), max(instance),
                 median(clients), median(e2e.stream().map(BenchCommand::jitCpu).toList()), median(ratio), min(ratio),
-                max(ratio), median(ratioWithoutJit), min(ratioWithoutJit), max(ratioWithoutJit), median(brokerCpu),
+                max(ratio), median(ratioWithoutJit), min(ratioWithoutJit), max(ratioWithoutJit), median(serviceRatio),
+                min(serviceRatio), max(serviceRatio), median(brokerCpu),
                 min(brokerCpu), max(brokerCpu));
     }
 
