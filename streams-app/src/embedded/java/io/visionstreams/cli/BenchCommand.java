@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.visionstreams.ingest.SyntheticCamera;
+import io.visionstreams.ops.ChildKafkaBroker;
 import io.visionstreams.ops.EmbeddedKafkaCluster;
 import io.visionstreams.ops.KafkaClientConfig;
 import io.visionstreams.ops.TempDirs;
@@ -33,12 +34,16 @@ import io.visionstreams.schema.FrameEncoding;
 import io.visionstreams.schema.VisionSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * A topology end to end through the embedded broker versus bare ONNX Runtime on the same model and
- * frames, in one process. The machine is shared and its load drifts, so the variants run interleaved
+ * frames, in one process (the broker too, or in a child JVM with {@code --broker child}, so that this process's
+ * CPU is the instance's alone). The machine is shared and its load drifts, so the variants run interleaved
  * in rounds (the order reversed every other round, so neither side always runs first), and what is
  * reported is the per-round ratio to the bare baseline: its median and its range. Process CPU time per
  * frame is given too: unlike wall time it does not count other processes' time.
@@ -86,6 +91,19 @@ public final class BenchCommand implements Callable<Integer> {
             + "(bare, and end to end with the per-record 'style.scale' header), e.g. 0.5,0.35.")
     List<Double> scales = new ArrayList<>();
 
+    @Option(names = "--broker", defaultValue = "in-process",
+            description = "Where the embedded broker runs: in-process (in this JVM, sharing its CPU accounting) or child "
+                    + "(a child JVM, so this process holds only the service and the bench's clients, as an instance with "
+                    + "a real broker does) (default: ${DEFAULT-VALUE}).")
+    String broker;
+
+    @Option(names = "--broker-java-opts", defaultValue = "-Xmx1g",
+            description = "JVM options of the child broker (--broker child), space-separated (default: ${DEFAULT-VALUE}).")
+    String brokerJavaOpts;
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ServingOptions serving;
 
@@ -95,10 +113,16 @@ public final class BenchCommand implements Callable<Integer> {
     /** The frames every variant processes, cycled: frame index i is {@code jpegs.get(i % size)}. */
     List<byte[]> jpegs;
 
-    /** One variant in one round; {@code cpuByGroup}: CPU ms per frame by thread group (end to end only). */
+    /**
+     * One variant in one round; {@code cpuByGroup}: CPU ms per frame by thread group (end to end only);
+     * {@code brokerCpuMsPerFrame}: the child broker's CPU per frame (NaN when the broker is in this process or bare).
+     */
     record Measure(double fps, double cpuMsPerFrame, double load, List<Double> latencies, List<BenchWorkload.Output> outputs,
-                   Map<String, Double> cpuByGroup, Map<String, Double> cpuByOsThread) {
+                   Map<String, Double> cpuByGroup, Map<String, Double> cpuByOsThread, double brokerCpuMsPerFrame) {
     }
+
+    /** Java threads that are Kafka's but not stream threads: the broker's when it runs in this process, client I/O. */
+    static final String KAFKA_THREADS = "broker (if in-process) and other Kafka threads";
 
     /**
      * Thread groups that CPU time is attributed to; what no Java thread accounts for is the JIT compilers, the GC
@@ -114,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (name.equals("main") || name.equals("topic-tail") || name.contains("producer-network-thread")) {
             return "bench client (producer, result consumer)";
         }
-        return "broker and other Kafka threads";
+        return KAFKA_THREADS;
     }
 
     static Map<Long, Long> threadCpu() {
@@ -161,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** End to end CPU per frame less the in-process broker, the bench's producer and consumer, and the JIT. */
     static double instanceCpu(Measure m) {
         double broker = m.cpuByGroup().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("broker") || e.getKey().startsWith("bench client"))
+                .filter(e -> e.getKey().equals(KAFKA_THREADS) || e.getKey().startsWith("bench client"))
                 .mapToDouble(Map.Entry::getValue).sum();
         return withoutJit(m) - broker;
     }
@@ -195,15 +219,24 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("unknown benchmark '" + what + "' (available: detection, stylize)");
             return 2;
         }
+        if (!broker.equals("in-process") && !broker.equals("child")) {
+            throw new ParameterException(spec.commandLine(), "unknown --broker '" + broker + "' (available: in-process, child)");
+        }
         jpegs = render(Math.max(frames, serving.maxBatch));
         System.out.printf(Locale.ROOT, "frames: %d distinct %dx%d JPEG (avg %d KB); %d rounds of %d frames per variant after "
-                        + "%d warm-up; load average %s%n", jpegs.size(), width, height,
-                jpegs.stream().mapToInt(b -> b.length).sum() / jpegs.size() / 1024, rounds, frames, warmup, loadAverage());
+                        + "%d warm-up; broker %s; JVM %s; load average %s%n", jpegs.size(), width, height,
+                jpegs.stream().mapToInt(b -> b.length).sum() / jpegs.size() / 1024, rounds, frames, warmup,
+                childBroker() ? "in a child JVM" : "in this process",
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), loadAverage());
         try (BenchWorkload w = what.equals("stylize") ? new StyleBenchWorkload(this) : new DetectionBenchWorkload(this)) {
             run(w);
             w.report();
         }
         return 0;
+    }
+
+    boolean childBroker() {
+        return broker.equals("child");
     }
 
     private void run(BenchWorkload w) throws Exception {
@@ -239,8 +272,9 @@ public final class BenchCommand implements Callable<Integer> {
                     java.util.Collections.reverse(steps);
                 }
                 steps.forEach(Runnable::run);
-                System.out.printf(Locale.ROOT, "round %d: bare %s | end to end %s frames/s (load %.1f; end to end JIT %s ms/frame)%n",
-                        r + 1, fpsOf(bare, r), fpsOf(e2e, r), loadAverage(), jitOf(e2e, r));
+                System.out.printf(Locale.ROOT, "round %d: bare %s | end to end %s frames/s (load %.1f; end to end JIT %s ms/frame%s)%n",
+                        r + 1, fpsOf(bare, r), fpsOf(e2e, r), loadAverage(), jitOf(e2e, r),
+                        childBroker() ? "; child broker CPU " + brokerOf(e2e, r) + " ms/frame" : "");
             }
             List<List<Double>> paced = new ArrayList<>();
             for (int v = 0; v < ne; v++) {
@@ -257,6 +291,14 @@ public final class BenchCommand implements Callable<Integer> {
         for (List<Measure> m : variants) {
             s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f",
                     m.get(round).cpuByGroup().getOrDefault("~ JIT ms", Double.NaN)));
+        }
+        return s.toString();
+    }
+
+    private static String brokerOf(List<List<Measure>> variants, int round) {
+        StringBuilder s = new StringBuilder();
+        for (List<Measure> m : variants) {
+            s.append(s.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", m.get(round).brokerCpuMsPerFrame()));
         }
         return s.toString();
     }
@@ -280,7 +322,7 @@ public final class BenchCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             return new Measure(lat.size() / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / lat.size(), load, lat, List.of(),
-                    Map.of(), TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), lat.size(), 100));
+                    Map.of(), TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), lat.size(), 100), Double.NaN);
         } catch (Exception e) {
             throw new IllegalStateException("bare variant " + w.bareVariants().get(v) + " failed", e);
         }
@@ -323,6 +365,10 @@ public final class BenchCommand implements Callable<Integer> {
                 bareSteady.add(withoutJit(bm));
                 e2eSteady.add(withoutJit(e));
                 instance.add(instanceCpu(e));
+            }
+            if (childBroker()) {
+                printInstanceCpu(bare.get(pair[1]), e2e.get(pair[0]));
+                continue;
             }
             List<Double> instanceRatio = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -374,6 +420,38 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * With the broker in a child JVM this process's CPU is the instance's (the service, plus the bench's producer and
+     * result consumer, shown apart): measured directly, not by subtraction.
+     */
+    private void printInstanceCpu(List<Measure> bare, List<Measure> e2e) {
+        List<Double> instance = e2e.stream().map(Measure::cpuMsPerFrame).toList();
+        List<Double> ratio = new ArrayList<>();
+        List<Double> ratioWithoutJit = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            ratio.add(bare.get(r).cpuMsPerFrame() / e2e.get(r).cpuMsPerFrame());
+            ratioWithoutJit.add(withoutJit(bare.get(r)) / withoutJit(e2e.get(r)));
+        }
+        List<Double> clients = e2e.stream().map(m -> m.cpuByGroup().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("bench client")).mapToDouble(Map.Entry::getValue).sum()).toList();
+        List<Double> brokerCpu = e2e.stream().map(Measure::brokerCpuMsPerFrame).toList();
+        // what a deployed instance spends once warm: less the JIT compiler threads and the bench's own clients
+        List<Double> serviceRatio = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            serviceRatio.add(withoutJit(bare.get(r)) / (withoutJit(e2e.get(r)) - clients.get(r)));
+        }
+        System.out.printf(Locale.ROOT, "  instance process CPU ms per frame, measured directly (broker in a child JVM): "
+                        + "bare %.1f, instance %.1f (rounds %.1f–%.1f; of it the bench's producer and result consumer %.1f, "
+                        + "JIT compiler threads %.1f); bare ÷ instance %.2f (%.2f–%.2f), without JIT on both sides %.2f "
+                        + "(%.2f–%.2f), without JIT and the bench's clients %.2f (%.2f–%.2f); the child broker %.1f ms "
+                        + "per frame (%.1f–%.1f)%n",
+                median(bare.stream().map(Measure::cpuMsPerFrame).toList()), median(instance), min(instance), max(instance),
+                median(clients), median(e2e.stream().map(BenchCommand::jitCpu).toList()), median(ratio), min(ratio),
+                max(ratio), median(ratioWithoutJit), min(ratioWithoutJit), max(ratioWithoutJit), median(serviceRatio),
+                min(serviceRatio), max(serviceRatio), median(brokerCpu),
+                min(brokerCpu), max(brokerCpu));
+    }
+
     private void row(String name, List<Measure> ms, List<Measure> base, double p50, double p99, long flops) {
         List<Double> fps = ms.stream().map(Measure::fps).toList();
         List<Double> ratios = new ArrayList<>();
@@ -417,7 +495,9 @@ public final class BenchCommand implements Callable<Integer> {
     private final class EndToEnd implements AutoCloseable {
         private final BenchWorkload w;
         private final Path stateDir;
-        private final EmbeddedKafkaCluster kafka;
+        /** The broker, in this process or a child JVM; {@code child} is set in the second case. */
+        private final AutoCloseable kafka;
+        private final ChildKafkaBroker child;
         private final BenchWorkload.Service service;
         private final TopicTail tail;
         private final KafkaProducer<String, Frame> producer;
@@ -430,10 +510,21 @@ public final class BenchCommand implements Callable<Integer> {
             this.w = w;
             int maxFrameBytes = KafkaClientConfig.DEFAULT_MAX_FRAME_BYTES;
             stateDir = Files.createTempDirectory("vision-streams-bench-");
-            kafka = EmbeddedKafkaCluster.start(1, w.maxRecordBytes(maxFrameBytes), false);
+            String bootstrap;
+            if (childBroker()) {
+                child = ChildKafkaBroker.start(w.maxRecordBytes(maxFrameBytes),
+                        java.util.Arrays.stream(brokerJavaOpts.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList(), Duration.ofMinutes(3));
+                kafka = child;
+                bootstrap = child.bootstrapServers();
+            } else {
+                EmbeddedKafkaCluster inProcess = EmbeddedKafkaCluster.start(1, w.maxRecordBytes(maxFrameBytes), false);
+                child = null;
+                kafka = inProcess;
+                bootstrap = inProcess.bootstrapServers();
+            }
             try {
                 Properties client = new Properties();
-                client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
                 Properties streamsClient = new Properties();
                 streamsClient.putAll(client);
                 streamsClient.putAll(streamsProperties);
@@ -493,6 +584,7 @@ public final class BenchCommand implements Callable<Integer> {
             long gc0 = gcMillis();
             long jit0 = jitMillis();
             long cpu0 = processCpuNanos();
+            long broker0 = child == null ? 0 : child.cpuNanos();
             long start = System.nanoTime();
             long first = nextSequence;
             for (int i = 0; i < n; i++) {
@@ -507,6 +599,7 @@ public final class BenchCommand implements Callable<Integer> {
                 outs.add(outputs.get(s));
             }
             long cpu1 = processCpuNanos();
+            double brokerMs = child == null ? Double.NaN : (child.cpuNanos() - broker0) / 1e6 / n;
             Map<String, Double> groups = cpuByGroup(threads0, threadCpu(), cpu1 - cpu0, n);
             // Linux counts clock ticks at USER_HZ, 100 per second on every mainstream kernel
             Map<String, Double> osThreads = TaskCpu.msPerFrameByGroup(tasks0, TaskCpu.snapshot(), n, 100);
@@ -515,7 +608,8 @@ public final class BenchCommand implements Callable<Integer> {
             groups.put("~ GC ms", (double) (gcMillis() - gc0) / n);
             // JIT compilation still going on means the run is not warm yet (the broker and clients are a lot of code)
             groups.put("~ JIT ms", (double) (jitMillis() - jit0) / n);
-            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups, osThreads);
+            return new Measure(n / ((last - start) / 1e9), (cpu1 - cpu0) / 1e6 / n, load, List.of(), outs, groups, osThreads,
+                    brokerMs);
         }
 
         /** {@code n} frames at {@code rate} frames/s: latency below saturation. */
