@@ -141,8 +141,8 @@ class ReleaseFollowerRetryTest {
                 new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40)));
         try {
             follower.start().awaitCaughtUp(Duration.ofSeconds(10));
-            assertNotNull(await(statuses, s -> "3".equals(s.getLastRelease())), "release 3 read after recovery: " + statuses);
-            ModelStatus recovered = await(statuses, s -> s.getReason() == null && s.getMessage() != null
+            assertNotNull(ModelStatuses.await(statuses, s -> "3".equals(s.getLastRelease())), "release 3 read after recovery: " + statuses);
+            ModelStatus recovered = ModelStatuses.await(statuses, s -> s.getReason() == null && s.getMessage() != null
                     && s.getMessage().contains("recovered after 2"));
             assertNotNull(recovered, "recovery reported: " + statuses);
             assertEquals(FollowingState.FOLLOWING, recovered.getFollowing());
@@ -208,21 +208,6 @@ class ReleaseFollowerRetryTest {
         follower.close(); // waiting out a 10-minute back-off would time the join out
         assertFalse(follower.isAlive(), "closed during the back-off");
         assertTrue(first.closed());
-    }
-
-    private static ModelStatus await(List<ModelStatus> statuses, Predicate<ModelStatus> p) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            synchronized (statuses) {
-                for (ModelStatus s : statuses) {
-                    if (p.test(s)) {
-                        return s;
-                    }
-                }
-            }
-            Thread.sleep(5);
-        }
-        return null;
     }
 
     private static long count(List<ModelStatus> statuses, Predicate<ModelStatus> p) {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -96,7 +95,7 @@ class ReleaseFollowerSchemaTest {
                 new RetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40)));
         try {
             follower.start().awaitCaughtUp(Duration.ofSeconds(10));
-            assertNotNull(await(statuses, s -> "4".equals(s.getLastRelease())), "all three read: " + statuses);
+            assertNotNull(ModelStatuses.await(statuses, s -> "4".equals(s.getLastRelease())), "all three read: " + statuses);
         } finally {
             follower.close();
         }
@@ -159,18 +158,4 @@ class ReleaseFollowerSchemaTest {
         return new Schema.Parser().parse(json.substring(0, end) + "," + fieldJson + json.substring(end));
     }
 
-    private static ModelStatus await(List<ModelStatus> statuses, Predicate<ModelStatus> p) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            synchronized (statuses) {
-                for (ModelStatus s : statuses) {
-                    if (p.test(s)) {
-                        return s;
-                    }
-                }
-            }
-            Thread.sleep(5);
-        }
-        return null;
-    }
 }
